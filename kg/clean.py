@@ -1,0 +1,125 @@
+"""OCR and layout normalisers: small pure ``str -> str`` functions.
+
+Each says exactly what it joins or removes. `clean` applies them in order. Text
+that must not change (ordinary prose, numbers with units, ASCII words) passes
+through untouched; the tests hold tables of both kinds.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Callable
+
+from kg import lexicon
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK_RE = f"[{CJK}]"
+# sentence-final or clause-final marks after which a line break is a real break
+_TERMINAL = "。！？!?；;：:…」』”\"）)】>》"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
+_SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u3000]+")
+_CJK_GAP = re.compile(rf"(?<={_CJK_RE})[ \t\u00a0\u3000]+(?={_CJK_RE})")
+_FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(ord("０"), ord("ｚ") + 1) if chr(c).isalnum()}
+_DIGIT_GAP = re.compile(r"(?<=\d)[ \u3000](?=\d)")
+
+
+def normalize_newlines(text: str) -> str:
+    """CRLF and lone CR become LF."""
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def remove_control_chars(text: str) -> str:
+    """Drop NUL and other control characters, zero-width marks and stray BOMs."""
+    return _CONTROL.sub("", text)
+
+
+def fullwidth_alnum_to_ascii(text: str) -> str:
+    """Full-width digits and Latin letters (１２Ａ) become ASCII; punctuation is kept."""
+    return text.translate(_FULLWIDTH_ALNUM)
+
+
+def collapse_spaces(text: str) -> str:
+    """Runs of spaces, tabs and full-width spaces inside a line become one space;
+    spaces at the ends of lines are removed."""
+    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+
+
+def join_spaced_cjk(text: str) -> str:
+    """Remove a space between two CJK characters (`孙 震` -> `孙震`); Chinese prose
+    has no word spaces, so these come from layout or justification."""
+    return _CJK_GAP.sub("", text)
+
+
+def join_spaced_digits(text: str) -> str:
+    """Remove a single space between two digits (`2 0 2 3` -> `2023`)."""
+    return _DIGIT_GAP.sub("", text)
+
+
+def fix_ocr_confusions(text: str) -> str:
+    """Replace the frequent OCR misreadings of credit words (`诵讯员` -> `通讯员`)."""
+    for wrong, right in lexicon.ocr_fixes().items():
+        if wrong in text:
+            text = text.replace(wrong, right)
+    return text
+
+
+def _column_width(lines: list[str]) -> int:
+    """The typical length of a full line in a page set in narrow columns, or 0
+    when the page is prose with one paragraph a line."""
+    lengths = [len(x) for x in lines if len(x) >= 6]
+    if len(lengths) < 8:
+        return 0
+    width, count = Counter(lengths).most_common(1)[0]
+    if width > 40 or count < len(lengths) * 0.15:
+        return 0
+    return width
+
+
+def join_wrapped_lines(text: str) -> str:
+    """Join lines broken inside a sentence by the page layout (`经济技\\n术开发区`).
+
+    A line is continued by the next non-empty line when it does not end a sentence
+    and it is "full": in a narrow-column page, about as long as the column; in
+    prose, long (>= 40 characters). Blank lines between the two halves are dropped.
+    Headlines, bylines and other short lines stay on lines of their own.
+    """
+    lines = text.split("\n")
+    width = _column_width(lines)
+    out: list[str] = []
+    pending = ""
+    for line in lines:
+        if not line:
+            if not pending:
+                out.append("")
+            continue
+        cur = pending + line if pending else line
+        pending = ""
+        full = (width and width - 3 <= len(line) <= width + 1) or (not width and len(line) >= 40)
+        if full and line[-1] not in _TERMINAL and not line.startswith(("#", "■", "□", "●")):
+            pending = cur
+            continue
+        out.append(cur)
+    if pending:
+        out.append(pending)
+    # collapse runs of blank lines left by the joins
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n") + "\n"
+
+
+STEPS: tuple[Callable[[str], str], ...] = (
+    normalize_newlines,
+    remove_control_chars,
+    fullwidth_alnum_to_ascii,
+    collapse_spaces,
+    join_wrapped_lines,
+    join_spaced_cjk,
+    join_spaced_digits,
+    fix_ocr_confusions,
+)
+
+
+def clean(text: str) -> str:
+    """Apply every normaliser in order."""
+    for step in STEPS:
+        text = step(text)
+    return text

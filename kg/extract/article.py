@@ -1,0 +1,55 @@
+"""Run every extractor over one article and gather the results."""
+
+from __future__ import annotations
+
+from kg.extract.orgs import extract_orgs
+from kg.extract.people import extract_people
+from kg.extract.places import extract_places
+from kg.extract.programs import extract_programs
+from kg.extract.text import filter_spans
+from kg.model import Article, Extraction, Link, Mention
+from kg.segment import sentences
+
+
+def _floors(text: str, sents: list) -> list[int]:  # type: ignore[type-arg]
+    floor_of = [0] * (len(text) + 1)
+    for s in sents:
+        for i in range(s.start, s.end):
+            floor_of[i] = s.start
+    return floor_of
+
+
+def _org_links(orgs: list[Mention], places: list[Mention]) -> list[Link]:
+    """Sub-organizations written inside their parent's name (市委宣传部 -> 市委) and
+    organizations named after a place (郾城区委 -> 郾城区)."""
+    links = []
+    by_start: dict[int, list[Mention]] = {}
+    for o in orgs:
+        by_start.setdefault(o.start, []).append(o)
+    for o in orgs:
+        shorter = [p for p in by_start.get(o.start, []) if p.end < o.end]
+        if shorter:
+            parent = max(shorter, key=lambda p: p.end)
+            links.append(Link("sub_org", o.name, parent.name, "name-prefix"))
+    place_at = {p.start: p for p in places}
+    for o in orgs:
+        p = place_at.get(o.start)
+        if p and p.end < o.end:
+            links.append(Link("org_place", o.name, p.name, "name-prefix"))
+    return links
+
+
+def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Extraction:
+    """All mentions, positions and links of one article. `known` are person names
+    confirmed elsewhere in the corpus."""
+    text = article.text
+    sents = list(sentences(text))
+    floor_of = _floors(text, sents)
+    people = extract_people(text, sents, known)
+    orgs = extract_orgs(text, floor_of)
+    places, place_links = extract_places(text, floor_of)
+    programs = filter_spans(extract_programs(text, floor_of))
+    persons = filter_spans(people.persons)
+    mentions = tuple(sorted({*persons, *orgs, *places, *programs}, key=lambda m: (m.start, m.end, m.label)))
+    links = tuple(dict.fromkeys([*place_links, *_org_links(orgs, places)]))
+    return Extraction(article, mentions, tuple(dict.fromkeys(people.positions)), links)

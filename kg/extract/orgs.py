@@ -1,0 +1,92 @@
+"""Organizations by suffix grammar: `PLACE? NAME SUFFIX` (市委, 郾城区国动办,
+河南某某科技有限公司), with the left edge found by `left_extent`, conjoined forms
+split (`市委市政府` -> 市委, 市政府) and generic phrases (各部门, 该公司) left out."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+from kg import lexicon
+from kg.extract.text import CJK_CLASS, OPEN_QUOTES, left_extent
+from kg.model import Mention
+
+# A suffix whose last character, followed by one of these, is part of another word
+# (局长, 委员, 会议, 部署, 办理, 处理, 队伍, 所在 ...).
+_BREAKS = {
+    "长": "", "员": "", "议": "会", "署": "部", "门": "部", "分": "部", "位": "部站所",
+    "理": "办处", "法": "办", "事": "办", "公": "办", "学": "办", "案": "办", "好": "办",
+    "伍": "队", "列": "队", "有": "所", "以": "所", "在": "所", "托": "委", "屈": "委",
+    "置": "处", "罚": "处", "于": "处", "上": "会", "后": "会", "同": "会", "场": "会",
+    "家": "厂", "点": "站", "士": "院", "区": "", "城": "心", "内": "", "外": "",
+    "级": "", "里": "",
+}
+_GENERIC_HEADS = re.compile(
+    r"^(?:各|各级|相关|有关|该|本|我|其|全|这|那|每|某|一些|多家|多个|一个|两个|三个|\d+个|\d+家|"
+    r"下属|上级|主管|职能|属地|基层|驻地|辖区)"
+)
+_NOT_ORGS = frozenset(
+    """干部 全部 内部 外部 局部 东部 西部 南部 北部 中部 头部 部分 本部 底部 总部 当局 布局 格局
+    结局 大局 全局 开局 变局 新局 好处 到处 各处 此处 之处 一处 难处 用处 长处 短处 深处 住处
+    举办 创办 主办 承办 协办 开办 兴办 督办 交办 包办 代办 申办 查办 领办 帮办 转办 催办
+    社会 大会 机会 都会 体会 聚会 晚会 年会 宴会 盛会 例会 团队 军队 排队 车队 梯队
+    网站 车站 驿站 场所 厕所 住所 处所 大厅 餐厅 展厅 客厅 门厅 教室 会议室 卫生室 活动室
+    阅览室 工作室 办公室 市中心 城市中心 子公司 分公司 该公司 本公司 母公司 政府 人民政府
+    支部 党支部 党委 党组 委员会 中心 学校 医院 公司 集团 有限公司 实验室 协会 商会 总部
+    各部门 服务中心 服务站 工作站 委 局 办 部 处 室 所 站 馆 队 厅 厂""".split()
+)
+_CONJOINED = re.compile(r"^(.+?(?:委|政府|政协|人大|人大常委会))((?:省|市|区|县|镇|乡).+)$")
+
+
+@cache
+def _suffix_re() -> re.Pattern[str]:
+    suffixes = sorted(lexicon.org_suffixes(), key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, suffixes))})")
+
+
+def _valid(name: str, suffix: str) -> bool:
+    if name in _NOT_ORGS or len(name) < 2 or len(name) > 40:
+        return False
+    head = name[: -len(suffix)]
+    if not head or _GENERIC_HEADS.match(name):
+        return False
+    # a bare level character is enough only for party and government bodies (市委, 县政府)
+    return not (len(head) == 1 and lexicon.org_suffixes().get(suffix) != "gov" and head not in "省市县区")
+
+
+def split_conjoined(name: str) -> list[str]:
+    """`市委市政府` -> [市委, 市政府]; other names unchanged."""
+    m = _CONJOINED.match(name)
+    if not m:
+        return [name]
+    return [m.group(1), *split_conjoined(m.group(2))]
+
+
+def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
+    """Organization mentions in an article. `floor_of[i]` is the start of the sentence
+    holding offset i: a name never crosses a sentence."""
+    out: list[Mention] = []
+    for m in _suffix_re().finditer(text):
+        s_end = m.end()
+        nxt = text[s_end : s_end + 1]
+        if nxt and nxt in _BREAKS and (not _BREAKS[nxt] or m.group(0)[-1] in _BREAKS[nxt]):
+            continue
+        if nxt and _suffix_re().match(text, s_end) and text[s_end] not in "省市区县":
+            continue  # a longer organization goes on (市政协机关 is read at 关)
+        floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
+        start = left_extent(text, s_end, floor)
+        if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
+            continue
+        name = text[start:s_end]
+        if not re.fullmatch(f"[{CJK_CLASS}A-Za-z0-9（）()·]+", name):
+            continue
+        parts = split_conjoined(name)
+        pos = start
+        for part in parts:
+            suffix = _suffix_re().search(part[-6:])
+            sfx = part[-len(suffix.group(0)) :] if suffix else part[-1]
+            if _valid(part, sfx):
+                out.append(Mention(pos, pos + len(part), part, "org", "org-suffix",
+                                   kind=lexicon.org_suffixes().get(sfx, "")))
+            pos += len(part)
+    return out

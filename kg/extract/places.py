@@ -1,0 +1,136 @@
+"""Places: administrative divisions from the gazetteer (full names and short forms),
+named regions, rivers and countries from lexicons, and lower levels by pattern
+(`X镇`, `X乡`, `X街道`, `X村`, `X社区`, `X小区`, venues). A place written right after
+its parent (`临颍县巨陵镇`) gives a containment link."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+
+import ahocorasick
+
+from kg import lexicon
+from kg.extract.text import CJK_CLASS, is_cjk, left_extent
+from kg.model import Link, Mention
+
+# level rank: lower is bigger
+RANK = {"country": 0, "region": 1, "province": 2, "city": 3, "county": 4, "zone": 5,
+        "town": 6, "village": 7, "community": 7, "neighbourhood": 8, "venue": 9,
+        "river": 1, "lake": 1, "mountain": 1}
+_PATTERN_SUFFIXES = (
+    ("街道办事处", "town"), ("街道", "town"), ("办事处", "town"), ("镇", "town"), ("乡", "town"),
+    ("村", "village"), ("社区", "community"), ("小区", "neighbourhood"), ("家属院", "neighbourhood"),
+    ("经济技术开发区", "zone"), ("高新技术产业开发区", "zone"), ("开发区", "zone"),
+    ("示范区", "zone"), ("产业集聚区", "zone"), ("高新区", "zone"), ("新区", "zone"),
+    ("之家", "venue"), ("广场", "venue"), ("公园", "venue"), ("教育馆", "venue"),
+    ("纪念馆", "venue"), ("博物馆", "venue"), ("科创城", "venue"), ("孵化园", "venue"),
+    ("产业园", "venue"), ("市场", "venue"),
+)
+_PATTERN_RE = re.compile(
+    f"(?:{'|'.join(re.escape(s) for s, _ in sorted(_PATTERN_SUFFIXES, key=lambda x: -len(x[0])))})"
+)
+_PATTERN_KIND = dict(_PATTERN_SUFFIXES)
+_NOT_PLACES = frozenset(
+    """乡村 城乡 家乡 回乡 下乡 农村 新农村 城镇 乡镇 村村 各村 全村 本村 该村 每村 各乡 各镇 全镇
+    该镇 本镇 该乡 全乡 村镇 城市 社区 小区 各社区 该社区 老旧小区 住宅小区 居民小区 共建小区 每个小区
+    新区 园区 市场 广场 公园 之家 大市场 国内市场 国际市场 农村市场 消费市场 资本市场
+    人才市场 劳动力市场 要素市场 全国统一大市场 和平 红旗 新华 解放 胜利 前进 友谊 团结 民主 人民 光明
+    东方 长安 城关 中心 市区 城区 郊区 景区 园 村民 村委 东区 西区 南区 北区 县城 省城""".split()
+)
+_HEAD_STOP = re.compile(r"^(?:各|全|该|本|每|多|一|两|几|这|那|其|我|新建|建成|打造|部分|所有|\d)")
+
+
+@cache
+def _gazetteer() -> ahocorasick.Automaton:
+    """Every division name and short form, region, river and country -> (name, kind)."""
+    auto = ahocorasick.Automaton()
+    entries: dict[str, tuple[str, str]] = {}
+    for d in lexicon.divisions().values():
+        entries.setdefault(d.name, (d.name, d.level))
+        for a in d.aliases:
+            if a not in _NOT_PLACES:
+                entries.setdefault(a, (d.name, d.level))
+    for name, (kind, aliases) in lexicon.regions().items():
+        entries[name] = (name, kind)
+        for a in aliases:
+            entries.setdefault(a, (name, kind))
+    for name, canon in lexicon.countries().items():
+        entries.setdefault(name, (canon, "country"))
+    for abbr in lexicon.province_abbr():
+        for d in ("东南", "东北", "西南", "西北", "东", "西", "南", "北", "中"):
+            entries.setdefault(abbr + d, (abbr + d, "region"))
+    for word, value in entries.items():
+        if len(word) >= 2:
+            auto.add_word(word, (word, *value))
+    auto.make_automaton()
+    return auto
+
+
+def _gazetteer_mentions(text: str) -> list[Mention]:
+    out = []
+    for end, (word, name, kind) in _gazetteer().iter(text):
+        start = end + 1 - len(word)
+        # a short form glued to more name characters is another word (长安 in 长安街)
+        if word != name and end + 1 < len(text) and text[end + 1] in "路街道巷桥村":
+            continue
+        out.append(Mention(start, end + 1, word, "place", "gazetteer", norm=name, kind=kind))
+    return out
+
+
+def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> list[Mention]:
+    starts_after = {m.end: m for m in known}
+    out = []
+    for m in _PATTERN_RE.finditer(text):
+        s_end = m.end()
+        kind = _PATTERN_KIND[m.group(0)]
+        nxt = text[s_end : s_end + 1]
+        if nxt and nxt in "民委长级里内外部镇乡村干":
+            continue
+        floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
+        # a place written right before bounds the name: 临颍县|巨陵镇
+        parent = next((starts_after[i] for i in range(m.start() - 1, max(floor, m.start() - 8) - 1, -1)
+                       if i in starts_after), None)
+        limit = 8 if kind in ("venue", "zone") else 6
+        start = left_extent(text, s_end, max(floor, parent.end if parent else floor), limit)
+        name = text[start:s_end]
+        head = name[: -len(m.group(0))]
+        if name in ("开发区", "高新区", "示范区"):
+            pass
+        elif (
+            name in _NOT_PLACES
+            or len(head) < (1 if kind in ("town", "village") else 2)
+            or _HEAD_STOP.match(name)
+            or not re.fullmatch(f"[{CJK_CLASS}0-9]+", name)
+        ):
+            continue
+        if kind == "venue" and not (parent or head in lexicon.divisions_by_name()) and len(head) < 2:
+            continue
+        out.append(Mention(start, s_end, name, "place", "place-suffix", kind=kind))
+    return out
+
+
+def extract_places(text: str, floor_of: list[int]) -> tuple[list[Mention], list[Link]]:
+    """Place mentions of an article and the containment links written in it."""
+    gaz = _gazetteer_mentions(text)
+    pat = _pattern_mentions(text, floor_of, gaz)
+    # longest wins among overlapping gazetteer and pattern hits
+    from kg.extract.text import filter_spans
+
+    mentions = filter_spans(gaz + pat)
+    # a pattern place may contain a gazetteer place at its start (临颍县巨陵镇 read whole)
+    links: list[Link] = []
+    by_start = {m.start: m for m in mentions}
+    for m in mentions:
+        child = by_start.get(m.end)
+        if child and RANK.get(child.kind, 9) > RANK.get(m.kind, 9):
+            links.append(Link("place_parent", child.name, m.name, "adjacent"))
+    return mentions, links
+
+
+def level_of(kind: str) -> int:
+    return RANK.get(kind, 9)
+
+
+def is_place_char(ch: str) -> bool:
+    return is_cjk(ch)

@@ -1,0 +1,113 @@
+"""Character classes and span helpers shared by the extractors."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from functools import cache
+
+from kg import lexicon
+from kg.model import Mention
+
+CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+CJK = re.compile(f"[{CJK_CLASS}]")
+OPEN_QUOTES = "“‘「『\"'"
+CLOSE_QUOTES = "”’」』\"'"
+# characters that never appear inside a given name
+NOT_IN_NAME = frozenset(
+    "的了是在有和与及等之其这那你我他她它们个也都就而并或但从向对把被让给为以于到说"
+    "市省区县镇乡村街路巷委局厅办部处科室股会院校站所馆队司厂店场园楼号"
+    "年月日时分秒天周期次届号第各全本该此每某多少几万千百亿元吨亩米"
+    "讯闻报刊版图表摄稿文章篇记者员长书记主任席总经理干部代表委员同志"
+    "上下左右前后中内外东西南北"
+)
+
+
+def is_cjk(ch: str) -> bool:
+    return bool(CJK.match(ch))
+
+
+@cache
+def _title_re() -> re.Pattern[str]:
+    titles = sorted(lexicon.titles(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, titles)))
+
+
+def title_at(text: str, i: int) -> str | None:
+    """The longest title starting at text[i], if any."""
+    m = _title_re().match(text, i)
+    return m.group(0) if m else None
+
+
+def titles_in(text: str) -> Iterable[re.Match[str]]:
+    return _title_re().finditer(text)
+
+
+def name_shape(name: str) -> bool:
+    """2-4 CJK characters opening with a known surname, no character that never
+    appears in a given name, and not an ordinary word of name shape."""
+    if not 2 <= len(name) <= 4 or not all(is_cjk(c) for c in name):
+        return False
+    if name in lexicon.not_names():
+        return False
+    single, compound = lexicon.surnames()
+    if name[:2] in compound and len(name) >= 3:
+        given = name[2:]
+    elif name[0] in single:
+        given = name[1:]
+    else:
+        return False
+    if not 1 <= len(given) <= 2 or any(c in NOT_IN_NAME for c in given):
+        return False
+    return title_at(name, 1) is None and title_at(name, 2) is None
+
+
+def filter_spans(spans: Sequence[Mention]) -> list[Mention]:
+    """Longest match wins: drop spans that overlap a longer (then earlier) one."""
+    ranked = sorted(spans, key=lambda m: (-(m.end - m.start), m.start))
+    taken: list[Mention] = []
+    occupied: set[int] = set()
+    for m in ranked:
+        cells = set(range(m.start, m.end))
+        if cells & occupied:
+            continue
+        taken.append(m)
+        occupied |= cells
+    return sorted(taken, key=lambda m: (m.start, m.end))
+
+
+_LEVEL_TOKENS = frozenset("省市县区镇乡")
+_PAIRING = frozenset("和与及、")
+
+
+def left_extent(text: str, end: int, floor: int, max_len: int = 25) -> int:
+    """Where a name ending at `end` starts: scan left over CJK characters (not past
+    `floor`, punctuation or `max_len`), then cut after the last boundary word, or at
+    a lone level character (`联合市纪委` -> `市纪委`), by dictionary tokens.
+    `和`/`与`/`及` end the name only when a place or an organization stands before them,
+    since they also join words inside names (`发展和改革委员会`)."""
+    from kg.tokenize import words
+
+    p = end
+    while p > floor and end - p < max_len and (is_cjk(text[p - 1]) or text[p - 1] in "（）()·"):
+        p -= 1
+    window = text[p:end]
+    toks = words(window)
+    bounds = lexicon.boundaries()
+    places = lexicon.divisions_by_name()
+    suffixes = lexicon.org_suffixes()
+    start = 0
+    pos = 0
+    prev = ""
+    for i, tok in enumerate(toks):
+        nxt = pos + len(tok)
+        if tok in _PAIRING:
+            if i == 0 or prev in places or any(prev.endswith(s) for s in suffixes):
+                start = nxt
+        elif tok in bounds or tok in OPEN_QUOTES or tok in CLOSE_QUOTES:
+            start = nxt
+        elif tok in _LEVEL_TOKENS and i + 1 < len(toks) and i > 0 and toks[i - 1] not in places and toks[i - 1] != "团":
+            start = pos
+        prev = tok
+        pos = nxt
+    return p + start

@@ -1,0 +1,100 @@
+"""Split a cleaned page into articles, and an article into sentences, keeping offsets."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+from kg.model import Article, Page, Sentence
+
+# A line that opens a new news item: a dateline credit, a byline, a bullet brief or
+# a section heading.
+_OPENER = re.compile(
+    r"^(?:#{1,6}\s|本报讯|■|□|●|◆|▲|【|"
+    r"(?:本报)?(?:见习)?记者[^\n，。,]{1,12}(?:通讯员[^\n，。,]{1,12})?$)"
+)
+_HEADING = re.compile(r"^#{1,6}\s*(.+)$")
+_SENT_END = re.compile(r"[。！？!?；;]+[”’\"』」）)]*|\n+")
+_DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
+_MAX_ARTICLE = 20_000
+
+
+def _title_of(text: str) -> str | None:
+    for line in text.split("\n")[:6]:
+        line = line.strip()
+        m = _HEADING.match(line)
+        if m:
+            return m.group(1).strip()
+        if 4 <= len(line) <= 40 and not re.search(r"[。，,；;！？]", line):
+            return line
+    return None
+
+
+def _date_of(text: str) -> str | None:
+    m = _DATE.search(text[:400])
+    if not m:
+        return None
+    year, month, day = m.groups()
+    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
+        return None
+    if year:
+        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
+    return f"{int(month)}月{int(day)}日"
+
+
+def _cut_points(text: str) -> list[int]:
+    """Offsets where a new article starts: every opener line, and inside very long
+    stretches the paragraph break nearest to every _MAX_ARTICLE characters."""
+    points = [0]
+    pos = 0
+    for line in text.split("\n"):
+        if pos and _OPENER.match(line):
+            points.append(pos)
+        pos += len(line) + 1
+    bounded = [0]
+    for a, b in zip(points, [*points[1:], len(text)]):
+        start = a
+        while b - start > _MAX_ARTICLE:
+            cut = text.rfind("\n", start + 1, start + _MAX_ARTICLE)
+            cut = cut if cut > start else start + _MAX_ARTICLE
+            bounded.append(cut)
+            start = cut
+        if b < len(text):
+            bounded.append(b)
+    return sorted(set(bounded))
+
+
+def split_articles(page: Page) -> list[Article]:
+    """The page's news items in order; a page with no opener is one article."""
+    text = page.text
+    cuts = _cut_points(text)
+    out = []
+    for a, b in zip(cuts, [*cuts[1:], len(text)]):
+        body = text[a:b]
+        if not body.strip():
+            continue
+        out.append(
+            Article(
+                page=page.source,
+                page_digest=page.digest,
+                index=len(out),
+                text=body,
+                title=_title_of(body),
+                date=_date_of(body),
+                start=a,
+            )
+        )
+    return out
+
+
+def sentences(text: str) -> Iterator[Sentence]:
+    """Sentences of an article: split after 。！？； and at line breaks."""
+    start = 0
+    for m in _SENT_END.finditer(text):
+        end = m.end()
+        seg = text[start:end]
+        if seg.strip():
+            yield Sentence(start, end, seg)
+        start = end
+    if text[start:].strip():
+        yield Sentence(start, len(text), text[start:])
