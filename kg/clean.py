@@ -19,7 +19,6 @@ _CJK_RE = f"[{CJK}]"
 _TERMINAL = "。！？!?；;：:…」』”\"）)】>》"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u3000]+")
-_CJK_GAP = re.compile(rf"(?<={_CJK_RE})[ \t\u00a0\u3000]+(?={_CJK_RE})")
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(ord("０"), ord("ｚ") + 1) if chr(c).isalnum()}
 _DIGIT_GAP = re.compile(r"(?<=\d)[ \u3000](?=\d)")
 
@@ -45,10 +44,36 @@ def collapse_spaces(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
+_CJK_SPACED_RUN = re.compile(rf"{_CJK_RE}+(?: {_CJK_RE}+)+")
+
+
+def _join_run(run: str) -> str:
+    pieces: list[str] = []
+    spaced: list[bool] = []  # the piece was made of characters standing alone
+    for piece in run.split(" "):
+        # characters standing alone side by side are one word spaced out (`唐 翀`)
+        if pieces and len(piece) == 1 and (len(pieces[-1]) == 1 or spaced[-1]):
+            pieces[-1] += piece
+            spaced[-1] = True
+        else:
+            pieces.append(piece)
+            spaced.append(False)
+    out = pieces[0]
+    for prev, piece in zip(pieces, pieces[1:]):
+        if len(prev) == 1 or len(piece) == 1 or len(prev) > 4 or len(piece) > 4:
+            out += piece
+        else:
+            out += " " + piece
+    return out
+
+
 def join_spaced_cjk(text: str) -> str:
-    """Remove a space between two CJK characters (`孙 震` -> `孙震`); Chinese prose
-    has no word spaces, so these come from layout or justification."""
-    return _CJK_GAP.sub("", text)
+    """Remove spaces between CJK characters that come from layout or justification:
+    a character standing alone (`孙 震` -> `孙震`) or a long run (`紧盯目 标任务`).
+    A space between two short words is kept, since it separates names in bylines
+    (`通讯员 李申佳 冯炜桐`, `区长 李占宾`)."""
+    text = re.sub(rf"(?<={_CJK_RE})[\t\u00a0\u3000]+(?={_CJK_RE})", " ", text)
+    return _CJK_SPACED_RUN.sub(lambda m: _join_run(m.group(0)), text)
 
 
 def join_spaced_digits(text: str) -> str:
@@ -62,6 +87,10 @@ def fix_ocr_confusions(text: str) -> str:
         if wrong in text:
             text = text.replace(wrong, right)
     return text
+
+
+_OPENERS = ("#", "■", "□", "●", "◆", "▲", "本报讯", "本报记者")
+_SIGNED = re.compile(rf"[。！？!?”] ?{_CJK_RE}{{2,4}}$")
 
 
 def _column_width(lines: list[str]) -> int:
@@ -88,15 +117,22 @@ def join_wrapped_lines(text: str) -> str:
     width = _column_width(lines)
     out: list[str] = []
     pending = ""
-    for line in lines:
+    for i, line in enumerate(lines):
         if not line:
             if not pending:
                 out.append("")
             continue
         cur = pending + line if pending else line
         pending = ""
+        nxt = next((x for x in lines[i + 1 :] if x), "")
         full = (width and width - 3 <= len(line) <= width + 1) or (not width and len(line) >= 40)
-        if full and line[-1] not in _TERMINAL and not line.startswith(("#", "■", "□", "●")):
+        if (
+            full
+            and line[-1] not in _TERMINAL
+            and not line.startswith(_OPENERS)
+            and not nxt.startswith(_OPENERS)
+            and not _SIGNED.search(line)
+        ):
             pending = cur
             continue
         out.append(cur)

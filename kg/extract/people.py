@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from kg import lexicon
-from kg.extract.text import CJK_CLASS, is_cjk, name_shape, title_at, titles_in
+from kg.extract.text import CJK_CLASS, is_cjk, left_extent, name_shape, title_at, titles_in
 from kg.model import Mention, Position, Sentence
 from kg.tokenize import words
 
@@ -38,13 +38,14 @@ _FOLLOWERS = tuple(
 _FOLLOWER_RE = re.compile("|".join(map(re.escape, _FOLLOWERS)))
 _VERB_INITIAL = frozenset("主出强指表说讲参要介希一在到对为是和与及等先现担当告带摄率陪向也还就都从以将把被作来同的了赴调检看慰走察听召宣致发认坦感笑回补提称透深前接坚曾又却则便所于自每十非始通因毕退入会颁签上登亲分")
 _LEVEL_OF_GOV_TITLE = {"省": "省", "市": "市", "区": "区", "县": "县", "州": "州", "旗": "旗", "镇": "镇", "乡": "乡"}
-_CHAIN_CHARS = re.compile(rf"[{CJK_CLASS}A-Za-z（）()·\-—]")
+_CHAIN_CHARS = re.compile(rf"[{CJK_CLASS}A-Za-z（）()·\-— ]")
+_PAREN = re.compile(r"[（(][^（）()]{0,12}[)）]|\s")
 _PARTY_BODY = re.compile(r"(?:党委|党工委|党组|委员会|委|党总支|党支部)$")
 _ABSOLUTE_START = re.compile(r"^(?:中共|中国|中华|中央|全国|国家|国务院|省|市|区|县|镇|乡|州|团|民盟|民革|民建|民进|农工|致公|九三|台盟)")
 _BEFORE_CHAIN_VERBS = ("被任命为", "当选为", "现任", "担任", "出任", "当选", "任", "系", "是")
-_LIST_END = re.compile(r"^(?:等|同志)?(?:出席|参加|陪同|列席|参与|被评为|被授予|获评|荣获|入选|当选|分别|一同|一起)")
+_LIST_END = re.compile(r"^(?:等|同志|(?:同志)?(?:出席|参加|陪同|列席|参与|被评为|被授予|获评|荣获|入选|当选|分别|一同|一起))")
 _SIGNATURE = re.compile(rf"(?:(?<=[。！？!?”\"）)])[ \u3000]*|^)([{CJK_CLASS}]{{2,4}})[ \u3000]*$", re.M)
-_NAME_LIST = re.compile(rf"[{CJK_CLASS}]{{2,4}}(?:、[{CJK_CLASS}]{{2,4}})+")
+_NAME_LIST = re.compile(rf"[{CJK_CLASS}]{{2,6}}(?:、 ?[{CJK_CLASS}]{{2,4}})+")
 
 
 def _is_boundary_at(text: str, i: int) -> bool:
@@ -55,7 +56,10 @@ def _is_boundary_at(text: str, i: int) -> bool:
 
 
 def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | None:
-    """End offset of a person name starting at text[i], or None."""
+    """End offset of a person name starting at text[i] (after one optional space),
+    or None."""
+    if text[i : i + 1] == " ":
+        i += 1
     for n in (4, 3, 2):
         cand = text[i : i + n]
         if len(cand) == n and cand in known and _is_boundary_at(text, i + n):
@@ -88,7 +92,8 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
 
 def read_name_back(text: str, j: int, floor: int, known: frozenset[str] = frozenset()) -> int | None:
     """Start offset of a person name ending at text[j] (exclusive), or None. The name
-    must be preceded by `floor`, punctuation or a function word."""
+    must follow `floor`, punctuation, a function word or a whole dictionary word
+    (`传达学习|习近平`)."""
     for n in (4, 3, 2):
         s = j - n
         if s >= floor and text[s:j] in known:
@@ -99,6 +104,16 @@ def read_name_back(text: str, j: int, floor: int, known: frozenset[str] = frozen
             continue
         if s == floor or not is_cjk(text[s - 1]) or text[s - 1] in "了的是和与及在对向把将为由据":
             return s
+    lo = max(floor, j - 10)
+    toks = words(text[lo:j])
+    tail = ""
+    while toks and len(tail) < 3:
+        tok = toks.pop()
+        if len(tok) > 1 and tail:
+            break
+        tail = tok + tail
+        if len(tail) >= 2 and name_shape(tail) and (not toks or len(toks[-1]) > 1):
+            return j - len(tail)
     return None
 
 
@@ -166,41 +181,36 @@ def _split_org_title(part: str) -> _Seg | None:
 
 def _trim_left(part: str) -> tuple[str, str]:
     """Cut a chain's first part after its last boundary word: returns (before, kept)."""
-    toks = words(part)
-    cut = 0
-    pos = 0
-    bounds = lexicon.boundaries()
-    for tok in toks:
-        pos += len(tok)
-        if tok in bounds or tok in _BEFORE_CHAIN_VERBS:
-            cut = pos
+    cut = left_extent(part, len(part), 0, max_len=len(part) + 1)
+    for verb in _BEFORE_CHAIN_VERBS:
+        k = part.rfind(verb, 0, len(part) - 1)
+        if k >= 0 and k + len(verb) > cut and len(verb) > 1:
+            cut = k + len(verb)
     return part[:cut], part[cut:]
 
 
-def _chain_before(text: str, ts: int, floor: int) -> tuple[list[_Seg], int, str]:
-    """The title chain segments that end at the title starting at ts (the title's own
-    segment last), where the chain starts, and the words cut off before it."""
+def _chain_before(text: str, ts: int, floor: int) -> tuple[list[_Seg], str | None, int, str]:
+    """The title chain that ends at the title starting at ts: the earlier segments,
+    the organization written right before the title, where the chain region starts
+    and the words cut off before the chain (`X现任` in `X现任市创文办副处长`)."""
     p = ts
     while p > floor and ts - p < 60 and (text[p - 1] == "、" or _CHAIN_CHARS.match(text[p - 1])):
         p -= 1
-    parts = text[p:ts].split("、")
+    parts = [_PAREN.sub("", x) for x in text[p:ts].split("、")]
     own = parts.pop()
     segs: list[_Seg] = []
-    start = ts - len(own)
     for part in reversed(parts):
         seg = _split_org_title(part)
         if seg is None:
             break
         segs.insert(0, seg)
-        start -= len(part) + 1
-    first_org = segs[0].org if segs else own
-    before, kept = _trim_left(first_org or "")
+    first = segs[0].org if segs else own
+    before, kept = _trim_left(first or "")
     if segs:
         segs[0].org = kept or None
     else:
         own = kept
-    start += len(before)
-    return segs, start, before
+    return segs, own or None, p, before
 
 
 @dataclass
@@ -237,17 +247,22 @@ def extract_people(
                     person(s, ts, "name-before-national-title")
                     position(name, title, None, sent, "name-before-national-title")
                     continue
-            segs, cstart, before = _chain_before(text, ts, sent.start)
-            own = text[cstart + sum(len(x.org or "") + len(x.title) + 1 for x in segs) : ts]
-            segs.append(_Seg(own or None, title, kind))
+            segs, own, cstart, before = _chain_before(text, ts, sent.start)
+            segs.append(_Seg(own, title, kind))
             roles = _resolve_chain(segs)
             if not own and len(segs) == 1 and kind == "post" and text[ts - 1 : ts] in "及和、":
                 roles = [(title, last_org)]
             names: list[tuple[int, int]] = []
             s_cur, e = te, read_name(text, te, known)
             while e is not None:
+                if text[s_cur] == " ":
+                    s_cur += 1
                 names.append((s_cur, e))
-                if e < sent.end and text[e] == "、" and title_at(text, e + 1) is None:
+                nxt = text[e : e + 1]
+                # `甲、乙、丙` after a title; `通讯员 甲 乙` in a credit line
+                if nxt in ("、", " ") and e < sent.end and title_at(text, e + 1) is None:
+                    if nxt == " " and kind != "press":
+                        break
                     s_cur, e = e + 1, read_name(text, e + 1, known)
                     continue
                 break
@@ -256,8 +271,8 @@ def extract_people(
                 # `X现任市创文办督导二处副处长`: the name stands before the chain
                 for verb in _BEFORE_CHAIN_VERBS:
                     if before.endswith(verb):
-                        j = cstart - len(verb)
-                        s = read_name_back(text, j, sent.start, known)
+                        j = text.rfind(verb, cstart, ts)
+                        s = read_name_back(text, j, sent.start, known) if j >= 0 else None
                         if s is not None:
                             names.append((s, j))
                             rule = "name-verb-title"
@@ -269,6 +284,8 @@ def extract_people(
             if roles and roles[-1][1]:
                 last_org = roles[-1][1]
         _lists(text, sent, known, person)
+    for s, e, rule in headline_and_speaker_names(text):
+        person(s, e, rule)
     for m in _SIGNATURE.finditer(text):
         name = m.group(1)
         if name_shape(name) or name in known:
@@ -277,23 +294,57 @@ def extract_people(
 
 
 def _lists(text: str, sent: Sentence, known: frozenset[str], person) -> None:  # type: ignore[no-untyped-def]
-    """`甲、乙、丙等出席` and `甲、乙被评为“…”`: every element of name shape."""
+    """`甲、乙、丙等出席` and `甲、乙被评为“…”`: a list of names of name shape."""
     for m in _NAME_LIST.finditer(text, sent.start, sent.end):
-        items = m.group(0).split("、")
+        raw = m.group(0)
+        items = re.split(r"、 ?", raw)
         tail = text[m.end() : m.end() + 8]
-        # the last item may run into the verb: `丙等出席`, `丙出席`
         last = items[-1]
-        for cut in range(len(last), 1, -1):
-            if _LIST_END.match(last[cut:] + tail) or (cut == len(last) and _LIST_END.match(tail)):
+        for cut in range(2, len(last) + 1):
+            if _LIST_END.match(last[cut:] + tail):
                 items[-1] = last[:cut]
                 break
         else:
             continue
+        # the first item may carry the words before it: `区领导刘涛`, `以曹亚玲`
+        first = items[0]
+        for k in range(max(0, len(first) - 3), len(first) - 1):
+            if name_shape(first[k:]) or first[k:] in known:
+                items[0] = first[k:]
+                break
         good = [x for x in items if name_shape(x) or x in known]
-        if len(good) < max(2, int(len(items) * 0.6)):
+        if len(good) < max(2, int(len(items) * 0.6 + 0.5)):
             continue
-        pos = m.start()
+        if len(good) >= len(items) * 0.8:
+            good += [x for x in items if 2 <= len(x) <= 3 and x not in good and _plain_name(x)]
+        pos = m.start() + len(first) - len(items[0])
         for x in items:
+            pos = text.find(x, pos)
             if x in good:
                 person(pos, pos + len(x), "name-list")
-            pos += len(x) + 1
+            pos += len(x)
+
+
+def _plain_name(x: str) -> bool:
+    """Looks like a name apart from an unlisted surname (a rare one)."""
+    from kg.extract.text import NOT_IN_NAME
+
+    return all(is_cjk(c) and c not in NOT_IN_NAME for c in x) and x not in lexicon.not_names()
+
+
+_HEADLINE_NAME = re.compile(rf"^(?:#+ *)?([{CJK_CLASS}]{{2,4}})[：:]", re.M)
+_SPEECH = re.compile(
+    rf"(?:^|(?<=[，。；！？,;!?：:“”\n]))([{CJK_CLASS}]{{2,3}}?)(?=表示|指出|强调|介绍说|认为|说：|说:|坦言|告诉记者)"
+)
+
+
+def headline_and_speaker_names(text: str) -> list[tuple[int, int, str]]:
+    """`郭某：创新实干…` headlines about a person, and `，某某表示` speakers."""
+    out = []
+    for m in _HEADLINE_NAME.finditer(text):
+        if name_shape(m.group(1)):
+            out.append((m.start(1), m.end(1), "headline-name"))
+    for m in _SPEECH.finditer(text):
+        if name_shape(m.group(1)):
+            out.append((m.start(1), m.end(1), "speaker"))
+    return out
