@@ -36,3 +36,25 @@ def tokenizer():  # type: ignore[no-untyped-def]
 def words(text: str) -> list[str]:
     """Dictionary-only segmentation (no HMM guesses), for finding word boundaries."""
     return list(tokenizer().cut(text, HMM=False))
+
+
+@cache
+def _tags() -> dict[str, str]:
+    """Part-of-speech tags of jieba's own dictionary (word -> tag), read once."""
+    import os
+
+    import jieba
+
+    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+    tags: dict[str, str] = {}
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            parts = line.split()
+            if len(parts) == 3:
+                tags[parts[0]] = parts[2]
+    return tags
+
+
+def tag(word: str) -> str:
+    """jieba's dictionary tag of a word ("" when unknown)."""
+    return _tags().get(word, "")

@@ -10,6 +10,7 @@ from functools import cache
 from kg import lexicon
 from kg.extract.text import CJK_CLASS, OPEN_QUOTES, left_extent
 from kg.model import Mention
+from kg.tokenize import words
 
 # A suffix whose last character, followed by one of these, is part of another word
 # (局长, 委员, 会议, 部署, 办理, 处理, 队伍, 所在 ...).
@@ -18,7 +19,7 @@ _BREAKS = {
     "理": "办处", "法": "办", "事": "办", "公": "办", "学": "办", "案": "办", "好": "办",
     "伍": "队", "列": "队", "有": "所", "以": "所", "在": "所", "托": "委", "屈": "委",
     "置": "处", "罚": "处", "于": "处", "上": "会", "后": "会", "同": "会", "场": "会",
-    "家": "厂", "点": "站", "士": "院", "区": "", "城": "心", "内": "", "外": "",
+    "家": "厂", "件": "部", "机": "委", "点": "站", "士": "院", "区": "", "城": "心", "内": "", "外": "",
     "级": "", "里": "",
 }
 _GENERIC_HEADS = re.compile(
@@ -31,9 +32,12 @@ _NOT_ORGS = frozenset(
     举办 创办 主办 承办 协办 开办 兴办 督办 交办 包办 代办 申办 查办 领办 帮办 转办 催办
     社会 大会 机会 都会 体会 聚会 晚会 年会 宴会 盛会 例会 团队 军队 排队 车队 梯队
     网站 车站 驿站 场所 厕所 住所 处所 大厅 餐厅 展厅 客厅 门厅 教室 会议室 卫生室 活动室
-    阅览室 工作室 办公室 市中心 城市中心 子公司 分公司 该公司 本公司 母公司 政府 人民政府
-    支部 党支部 党委 党组 委员会 中心 学校 医院 公司 集团 有限公司 实验室 协会 商会 总部
-    各部门 服务中心 服务站 工作站 委 局 办 部 处 室 所 站 馆 队 厅 厂""".split()
+    阅览室 工作室 市中心 城市中心 子公司 分公司 该公司 本公司 母公司 各部门 跨国公司 相关处室""".split()
+)
+# a suffix or generic head standing alone is no name
+_BARE = frozenset(
+    """政府 人民政府 支部 党支部 党委 党组 委员会 中心 学校 医院 公司 集团 有限公司 实验室 协会 商会
+    办公室 服务中心 服务站 工作站 委 局 办 部 处 室 所 站 馆 队 厅 厂""".split()
 )
 _CONJOINED = re.compile(r"^(.+?(?:委|政府|政协|人大|人大常委会))((?:省|市|区|县|镇|乡).+)$")
 
@@ -44,8 +48,27 @@ def _suffix_re() -> re.Pattern[str]:
     return re.compile(f"(?:{'|'.join(map(re.escape, suffixes))})")
 
 
+_WEAK = frozenset("办处室部委局厅队所站")
+_ANCHOR = re.compile(r"^(?:省|市|区|县|镇|乡|村|团|中共|中国|中央|全国|国家|国务院|开发区|示范区|高新区)")
+
+
+def _anchored(name: str) -> bool:
+    """Starts with a level word or a known place (市创文办, 郾城区国动办)."""
+    if _ANCHOR.match(name):
+        return True
+    places = lexicon.divisions_by_name()
+    return any(name[:k] in places for k in range(2, min(len(name), 9)))
+
+
 def _valid(name: str, suffix: str) -> bool:
-    if name in _NOT_ORGS or len(name) < 2 or len(name) > 40:
+    if name in _NOT_ORGS or name in _BARE or len(name) < 2 or len(name) > 40:
+        return False
+    toks = words(name)
+    if toks and toks[-1] in _NOT_ORGS and toks[-1] != name:
+        return False
+    if any(name.endswith(t) for t in lexicon.titles()):
+        return False
+    if len(suffix) == 1 and suffix in _WEAK and not _anchored(name):
         return False
     head = name[: -len(suffix)]
     if not head or _GENERIC_HEADS.match(name):
@@ -74,7 +97,7 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         if nxt and _suffix_re().match(text, s_end) and text[s_end] not in "省市区县":
             continue  # a longer organization goes on (市政协机关 is read at 关)
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
-        start = left_extent(text, s_end, floor)
+        start = left_extent(text, s_end, floor, verbs=False)
         if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
             continue
         name = text[start:s_end]

@@ -181,7 +181,7 @@ def _split_org_title(part: str) -> _Seg | None:
 
 def _trim_left(part: str) -> tuple[str, str]:
     """Cut a chain's first part after its last boundary word: returns (before, kept)."""
-    cut = left_extent(part, len(part), 0, max_len=len(part) + 1)
+    cut = left_extent(part, len(part), 0, max_len=len(part) + 1, verbs=False)
     for verb in _BEFORE_CHAIN_VERBS:
         k = part.rfind(verb, 0, len(part) - 1)
         if k >= 0 and k + len(verb) > cut and len(verb) > 1:

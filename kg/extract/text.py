@@ -75,16 +75,19 @@ def filter_spans(spans: Sequence[Mention]) -> list[Mention]:
 
 
 _LEVEL_TOKENS = frozenset("省市县区镇乡")
+# dictionary tags of words that do not begin or continue a name: verbs, adverbs,
+# prepositions, conjunctions, pronouns, time words, particles
+_CUT_TAGS = frozenset({"v", "d", "ad", "p", "c", "r", "t", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
 _PAIRING = frozenset("和与及、")
 
 
-def left_extent(text: str, end: int, floor: int, max_len: int = 25) -> int:
+def left_extent(text: str, end: int, floor: int, max_len: int = 25, verbs: bool = True) -> int:
     """Where a name ending at `end` starts: scan left over CJK characters (not past
     `floor`, punctuation or `max_len`), then cut after the last boundary word, or at
     a lone level character (`联合市纪委` -> `市纪委`), by dictionary tokens.
     `和`/`与`/`及` end the name only when a place or an organization stands before them,
     since they also join words inside names (`发展和改革委员会`)."""
-    from kg.tokenize import words
+    from kg.tokenize import tag, words
 
     p = end
     while p > floor and end - p < max_len and (is_cjk(text[p - 1]) or text[p - 1] in "（）()·"):
@@ -103,6 +106,8 @@ def left_extent(text: str, end: int, floor: int, max_len: int = 25) -> int:
             if i == 0 or prev in places or any(prev.endswith(s) for s in suffixes):
                 start = nxt
         elif tok in bounds or tok in OPEN_QUOTES or tok in CLOSE_QUOTES:
+            start = nxt
+        elif len(tok) > 1 and tag(tok) in _CUT_TAGS and i < len(toks) - 1 and (verbs or tag(tok) != "v"):
             start = nxt
         elif tok in _LEVEL_TOKENS and i + 1 < len(toks) and i > 0 and toks[i - 1] not in places and toks[i - 1] != "团":
             start = pos
