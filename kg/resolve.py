@@ -173,10 +173,12 @@ class _Resolver:
         return self.entity("org", key, label, name, art)
 
     # --- places --------------------------------------------------------------
-    def place(self, m: Mention, city: str | None, art: str) -> Entity:
+    def place(self, m: Mention, city: str | None, art: str) -> Entity | None:
         divs = lexicon.divisions_by_name().get(m.name, ())
         if divs:
             d = _pick_division(divs, city)
+            if m.text != d.name and d.level == "county" and city and not _within(d, city):
+                return None  # a far county's short form in ordinary prose (南和, 九龙)
             e = self.entity("place", f"place/{d.code}", d.name, m.text, art)
             e.level, e.code = d.level, d.code
             return e
@@ -191,6 +193,19 @@ class _Resolver:
             if e.kind == "place" and (e.label == name or name in e.alts):
                 return e.key
         return None
+
+
+def _within(d: lexicon.Division, city: str) -> bool:
+    """The division lies in the home city's province."""
+    divs = lexicon.divisions()
+    home = [c for c in lexicon.divisions_by_name().get(city, ()) if c.level == "city"]
+    provinces = {c.parent for c in home}
+    code: str = d.code
+    while code:
+        if code in provinces:
+            return True
+        code = divs[code].parent if code in divs else ""
+    return False
 
 
 def _pick_division(divs: tuple[lexicon.Division, ...], city: str | None) -> lexicon.Division:
@@ -237,8 +252,9 @@ def _resolve_article(r: _Resolver, ex: Extraction, city: str | None) -> None:
         elif m.label == "org":
             org_by_name[m.name] = r.org(m.name, city, page, art).key
         elif m.label == "place":
-            place_by_name[m.name] = r.place(m, city, art).key
-            place_by_name[m.text] = place_by_name[m.name]
+            pl = r.place(m, city, art)
+            if pl is not None:
+                place_by_name[m.name] = place_by_name[m.text] = pl.key
         elif m.label == "program":
             bare = m.alts[0] if m.alts else m.name
             e = r.entity("program", f"program/{slug(_bare(bare))}", m.name, m.text, art)

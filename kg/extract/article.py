@@ -50,6 +50,9 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     places, place_links = extract_places(text, floor_of)
     programs = filter_spans(extract_programs(text, floor_of))
     persons = filter_spans(people.persons)
+    # a person's name wins over a place short form inside it (文峰 in 王文峰)
+    taken = {i for m in persons for i in range(m.start, m.end)}
+    places = [p for p in places if p.rule != "gazetteer" or not taken & set(range(p.start, p.end))]
     mentions = tuple(sorted({*persons, *orgs, *places, *programs}, key=lambda m: (m.start, m.end, m.label)))
     links = tuple(dict.fromkeys([*place_links, *_org_links(orgs, places)]))
     return Extraction(article, mentions, tuple(dict.fromkeys(people.positions)), links)

@@ -36,7 +36,7 @@ _NOT_PLACES = frozenset(
     该镇 本镇 该乡 全乡 村镇 城市 社区 小区 各社区 该社区 老旧小区 住宅小区 居民小区 共建小区 每个小区
     新区 园区 市场 广场 公园 之家 大市场 国内市场 国际市场 农村市场 消费市场 资本市场
     人才市场 劳动力市场 要素市场 全国统一大市场 和平 红旗 新华 解放 胜利 前进 友谊 团结 民主 人民 光明
-    东方 长安 城关 中心 市区 城区 郊区 景区 园 村民 村委 东区 西区 南区 北区 县城 省城""".split()
+    东方 长安 城关 中心 市区 城区 郊区 景区 园 村民 村委 东区 西区 南区 北区 县城 省城 城区 矿区 郊区""".split()
 )
 _HEAD_STOP = re.compile(r"^(?:各|全|该|本|每|多|一|两|几|这|那|其|我|新建|建成|打造|部分|所有|\d)")
 
@@ -67,19 +67,33 @@ def _gazetteer() -> ahocorasick.Automaton:
     return auto
 
 
+_NOT_COUNTRY_AFTER = re.compile("^(?:式|特色|共产党|人民|梦|好人|品牌|制造|药谷|农都)")
+_HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯")
+
+
 def _gazetteer_mentions(text: str) -> list[Mention]:
     out = []
     for end, (word, name, kind) in _gazetteer().iter(text):
         start = end + 1 - len(word)
+        after = text[end + 1 : end + 4]
+        if word in _NOT_PLACES:
+            continue
         # a short form glued to more name characters is another word (长安 in 长安街)
-        if word != name and end + 1 < len(text) and text[end + 1] in "路街道巷桥村":
+        if word != name and after[:1] in ("路", "街", "道", "巷", "桥", "村"):
+            continue
+        if kind == "country" and _NOT_COUNTRY_AFTER.match(after):
+            continue
+        # a two-character name right after another character is likely part of a word
+        if len(word) == 2 and start > 0 and is_cjk(text[start - 1]) and text[start - 1] in _HEAD_FUNCTION | set("土和的"):
             continue
         out.append(Mention(start, end + 1, word, "place", "gazetteer", norm=name, kind=kind))
     return out
 
 
 def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> list[Mention]:
-    starts_after = {m.end: m for m in known}
+    """Places named by their suffix, left to right, so that each can bound the next
+    (`召陵区|翟庄街道|冯庄村`)."""
+    ends = {m.end: m for m in known}
     out = []
     for m in _PATTERN_RE.finditer(text):
         s_end = m.end()
@@ -89,10 +103,16 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
             continue
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         # a place written right before bounds the name: 临颍县|巨陵镇
-        parent = next((starts_after[i] for i in range(m.start() - 1, max(floor, m.start() - 8) - 1, -1)
-                       if i in starts_after), None)
-        limit = 8 if kind in ("venue", "zone") else 6
-        start = left_extent(text, s_end, max(floor, parent.end if parent else floor), limit)
+        parent = next((ends[i] for i in range(m.start(), max(floor, m.start() - 6) - 1, -1)
+                       if i in ends), None)
+        whole = kind in ("zone", "venue")
+        if parent and not whole and m.start() - parent.end <= 4:
+            start = parent.end
+        else:
+            limit = 10 if whole else 6
+            start = left_extent(text, s_end, max(floor, parent.end if parent and not whole else floor), limit)
+        while start < m.start() and text[start] in _HEAD_FUNCTION:
+            start += 1
         name = text[start:s_end]
         head = name[: -len(m.group(0))]
         if name in ("开发区", "高新区", "示范区"):
@@ -104,9 +124,9 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
             or not re.fullmatch(f"[{CJK_CLASS}0-9]+", name)
         ):
             continue
-        if kind == "venue" and not (parent or head in lexicon.divisions_by_name()) and len(head) < 2:
-            continue
-        out.append(Mention(start, s_end, name, "place", "place-suffix", kind=kind))
+        mention = Mention(start, s_end, name, "place", "place-suffix", kind=kind)
+        out.append(mention)
+        ends[s_end] = mention
     return out
 
 
@@ -118,14 +138,18 @@ def extract_places(text: str, floor_of: list[int]) -> tuple[list[Mention], list[
     from kg.extract.text import filter_spans
 
     mentions = filter_spans(gaz + pat)
-    # a pattern place may contain a gazetteer place at its start (临颍县巨陵镇 read whole)
     links: list[Link] = []
-    by_start = {m.start: m for m in mentions}
+    by_start = {m.start: m for m in gaz + pat}
     for m in mentions:
         child = by_start.get(m.end)
         if child and RANK.get(child.kind, 9) > RANK.get(m.kind, 9):
             links.append(Link("place_parent", child.name, m.name, "adjacent"))
-    return mentions, links
+        # a zone or venue named after its place (漯河经济技术开发区 in 漯河市)
+        inner = by_start.get(m.start)
+        if inner and inner is not m and inner.end < m.end and m.rule == "place-suffix":
+            links.append(Link("place_parent", m.name, inner.name, "name-prefix"))
+            mentions.append(inner)
+    return sorted(set(mentions), key=lambda x: (x.start, x.end)), links
 
 
 def level_of(kind: str) -> int:
