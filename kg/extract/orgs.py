@@ -10,7 +10,7 @@ from functools import cache
 from kg import lexicon
 from kg.extract.text import CJK_CLASS, OPEN_QUOTES, left_extent
 from kg.model import Mention
-from kg.tokenize import words
+from kg.tokenize import tag, words
 
 # A suffix whose last character, followed by one of these, is part of another word
 # (局长, 委员, 会议, 部署, 办理, 处理, 队伍, 所在 ...).
@@ -71,6 +71,8 @@ def _valid(name: str, suffix: str) -> bool:
     if len(suffix) == 1 and suffix in _WEAK and not _anchored(name):
         return False
     head = name[: -len(suffix)]
+    if not head and name[0] in "省市县区州镇乡" and name.endswith("委"):
+        return True  # 市委, 县委: complete names
     if not head or _GENERIC_HEADS.match(name):
         return False
     # a bare level character is enough only for party and government bodies (市委, 县政府)
@@ -89,20 +91,28 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     """Organization mentions in an article. `floor_of[i]` is the start of the sentence
     holding offset i: a name never crosses a sentence."""
     out: list[Mention] = []
+    last_end = -1
     for m in _suffix_re().finditer(text):
         s_end = m.end()
         nxt = text[s_end : s_end + 1]
         if nxt and nxt in _BREAKS and (not _BREAKS[nxt] or m.group(0)[-1] in _BREAKS[nxt]):
             continue
-        if nxt and _suffix_re().match(text, s_end) and text[s_end] not in "省市区县":
+        cont = _suffix_re().match(text, s_end) if nxt else None
+        if cont and len(cont.group(0)) > 1 and text[s_end] not in "省市区县":
             continue  # a longer organization goes on (市政协机关 is read at 关)
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
+        if floor <= last_end < m.start():
+            # `市总工会联合团市委`: a verb after the previous organization ends this name
+            toks = words(text[last_end : m.start()])
+            if toks and len(toks[0]) > 1 and tag(toks[0]) == "v":
+                floor = last_end + len(toks[0])
         start = left_extent(text, s_end, floor, verbs=False)
         if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
             continue
         name = text[start:s_end]
         if not re.fullmatch(f"[{CJK_CLASS}A-Za-z0-9（）()·]+", name):
             continue
+        last_end = s_end
         parts = split_conjoined(name)
         pos = start
         for part in parts:

@@ -119,6 +119,7 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
             pass
         elif (
             name in _NOT_PLACES
+            or (len(m.group(0)) == 1 and name[-2:] in _NOT_PLACES)
             or len(head) < (1 if kind in ("town", "village") else 2)
             or _HEAD_STOP.match(name)
             or not re.fullmatch(f"[{CJK_CLASS}0-9]+", name)

@@ -15,7 +15,7 @@ OPEN_QUOTES = "“‘「『\"'"
 CLOSE_QUOTES = "”’」』\"'"
 # characters that never appear inside a given name
 NOT_IN_NAME = frozenset(
-    "的了是在有和与及等其这那你我他她它们也都就而并或但从向对把被让给为以于到说"
+    "的了是在有和与及等其这那你我他她它们也都就而并或但从对把被让给为以于到说"
     "市省区县镇乡村街路委局厅办部处室会院校站所馆队司厂店场"
     "年各全本该此每某多少几万千百亿元吨亩讯报摄记者员席"
 )

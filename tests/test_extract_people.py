@@ -1,0 +1,96 @@
+"""The title-chain grammar, bylines and lists, on sentences written for these tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.clean import clean
+from kg.extract import extract_article
+from kg.model import Article
+
+
+def _run(text: str) -> tuple[set[str], set[tuple[str, str, str | None]]]:
+    ex = extract_article(Article("t.txt", "0" * 40, 0, clean(text)))
+    persons = {m.text for m in ex.mentions if m.label == "person"}
+    return persons, {(p.person, p.role, p.org) for p in ex.positions}
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("市委书记韩立新主持会议。", {("韩立新", "书记", "市委")}),
+        ("市长邵文涛安排工作。", {("邵文涛", "市长", "市政府")}),
+        ("副市长柴永平出席。", {("柴永平", "副市长", "市政府")}),
+        (
+            "市委常委、宣传部部长范雅婷参加。",
+            {("范雅婷", "常委", "市委"), ("范雅婷", "部长", "市委宣传部")},
+        ),
+        (
+            "县委副书记、县长 吕建国讲话。",
+            {("吕建国", "副书记", "县委"), ("吕建国", "县长", "县政府")},
+        ),
+        (
+            "省商务厅党组书记、厅长骆明远出席。",
+            {("骆明远", "党组书记", "省商务厅"), ("骆明远", "厅长", "省商务厅")},
+        ),
+        (
+            "市政协党组副书记、副主席谭秀英出席。",
+            {("谭秀英", "党组副书记", "市政协"), ("谭秀英", "副主席", "市政协")},
+        ),
+        (
+            "市政协副主席田向阳、胡建新出席。",
+            {("田向阳", "副主席", "市政协"), ("胡建新", "副主席", "市政协")},
+        ),
+        ("本报讯（记者 孙 涛）", {("孙涛", "记者", None)}),
+        (
+            "□记者 王一鸣 通讯员 赵小川",
+            {("王一鸣", "记者", None), ("赵小川", "通讯员", None)},
+        ),
+        ("镇党委书记陶国华介绍。", {("陶国华", "书记", "镇党委")}),
+        ("他现任市民政局副局长。刘建华现任市民政局副局长。", {("刘建华", "副局长", "市民政局")}),
+        (
+            "市人大代表、河南恒通机械有限公司总经理任晓东说。",
+            {("任晓东", "人大代表", "市人大"), ("任晓东", "总经理", "河南恒通机械有限公司")},
+        ),
+    ],
+)
+def test_people_title_chains(text: str, expected: set[tuple[str, str, str | None]]) -> None:
+    _, positions = _run(text)
+    assert expected <= positions
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "会议由市政协主席会议审议通过。",
+        "全市高质量发展取得新成效。",
+        "在接受记者采访时，他表示将继续努力。",
+        "市长热线开通以来，群众反映的问题得到解决。",
+        "主任科员考试于下月举行。",
+    ],
+)
+def test_people_no_false_positions(text: str) -> None:
+    _, positions = _run(text)
+    assert positions == set()
+
+
+def test_people_attendee_list() -> None:
+    persons, _ = _run("区领导刘明、谷雨、胡海波、李清泉等出席会议。")
+    assert {"刘明", "谷雨", "胡海波", "李清泉"} <= persons
+
+
+def test_people_signature_and_headline_name() -> None:
+    persons, _ = _run("郭晓红：扎根社区二十年\n\n她把居民的事当成自己的事。 汤雅文\n")
+    assert {"郭晓红", "汤雅文"} <= persons
+
+
+def test_people_national_title_after_name() -> None:
+    _, positions = _run("会议传达学习习近平总书记重要讲话精神。")
+    assert ("习近平", "总书记", None) in positions
+
+
+def test_people_mentions_point_at_their_text() -> None:
+    text = "市委书记韩立新、市长邵文涛出席。韩立新强调，要抓好落实。"
+    ex = extract_article(Article("t.txt", "0" * 40, 0, text))
+    for m in ex.mentions:
+        assert text[m.start : m.end] == m.text
