@@ -1,0 +1,65 @@
+"""Whole-graph tests: a golden graph, determinism, provenance."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from rdflib import Graph
+from rdflib.compare import graph_diff, isomorphic, to_isomorphic
+from rdflib.namespace import FOAF, ORG, PROV, RDF
+
+from kg.namespace import KGO
+from kg.pipeline import build_graph
+
+DATA = Path(__file__).parent / "data"
+GOLDEN = Path(__file__).parent / "golden" / "golden_page.ttl"
+
+
+def test_pipeline_matches_golden_graph() -> None:
+    """Regenerate on purpose with KG_REGEN_GOLDEN=1 after reviewing the diff."""
+    g = build_graph([DATA / "golden_page.txt"], city="许昌").graph
+    if os.environ.get("KG_REGEN_GOLDEN"):
+        GOLDEN.write_text(g.serialize(format="turtle"), encoding="utf-8")
+    expected = Graph().parse(GOLDEN, format="turtle")
+    if not isomorphic(g, expected):
+        _, only_new, only_old = graph_diff(to_isomorphic(g), to_isomorphic(expected))
+        raise AssertionError(
+            "graph differs from golden\n+ " + "\n+ ".join(sorted(str(t) for t in only_new))[:3000]
+            + "\n- " + "\n- ".join(sorted(str(t) for t in only_old))[:3000]
+        )
+
+
+def test_pipeline_contract_provenance() -> None:
+    g = build_graph([DATA / "golden_page.txt"], city="许昌").graph
+    memberships = list(g.subjects(RDF.type, ORG.Membership))
+    assert memberships
+    for m in memberships:
+        assert g.value(m, ORG.member) is not None
+        assert g.value(m, ORG.role) is not None
+        assert g.value(m, KGO.evidence) is not None
+        assert list(g.objects(m, PROV.wasDerivedFrom))
+    for p in g.subjects(RDF.type, FOAF.Person):
+        assert list(g.objects(p, PROV.wasDerivedFrom))
+
+
+def test_pipeline_home_city_expands_relative_names() -> None:
+    g = build_graph([DATA / "golden_page.txt"], city="许昌").graph
+    labels = {str(o) for o in g.objects(None, None) if getattr(o, "language", None) == "zh"}
+    assert "许昌市委" in labels
+    assert "市委" in labels  # kept as skos:altLabel
+
+
+def test_pipeline_output_identical_across_processes(tmp_path: Path) -> None:
+    outs = []
+    for seed in ("1", "2"):
+        d = tmp_path / seed
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        subprocess.run(
+            [sys.executable, "-m", "kg.cli", "build", str(DATA / "golden_page.txt"), "-o", str(d)],
+            check=True, env=env, capture_output=True,
+        )
+        outs.append(((d / "graph.ttl").read_bytes(), (d / "graph.html").read_bytes()))
+    assert outs[0] == outs[1]
