@@ -14,7 +14,7 @@ from importlib import resources
 
 
 def _rows(name: str) -> Iterator[list[str]]:
-    text = resources.files("kg").joinpath("lexicons", name).read_text(encoding="utf-8")
+    text = resources.files("kg").joinpath("lexicons").joinpath(name).read_text(encoding="utf-8")
     for line in text.splitlines():
         if not line.strip() or line.startswith("#"):
             continue
@@ -73,7 +73,8 @@ def ocr_fixes() -> dict[str, str]:
 @cache
 def surnames() -> tuple[frozenset[str], frozenset[str]]:
     """(single-character surnames, compound surnames)."""
-    single, compound = set(), set()
+    single: set[str] = set()
+    compound: set[str] = set()
     for row in _table("surnames.tsv"):
         s = row["surname"].strip()
         (compound if len(s) > 1 else single).add(s)

@@ -68,7 +68,7 @@ def split_articles(page: Page) -> list[Article]:
     """The page's news items in order; a page with no opener is one article."""
     text = page.text
     cuts = _cut_points(text)
-    out = []
+    out: list[Article] = []
     for a, b in zip(cuts, [*cuts[1:], len(text)]):
         body = text[a:b]
         if not body.strip():

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 from functools import cache
+from typing import Any
 
 from kg import lexicon
 
@@ -14,7 +15,7 @@ log = logging.getLogger(__name__)
 
 
 @cache
-def tokenizer():  # type: ignore[no-untyped-def]
+def tokenizer() -> Any:
     """jieba.Tokenizer with titles, organization suffixes and division names added;
     built once per process on first use."""
     import jieba

@@ -34,7 +34,12 @@ def test_orgs_found(text: str, org: str) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["各级领导干部要带头落实。", "要做好群众办实事工作。", "会议对下一步工作进行安排部署。", "已全部完成整改。"],
+    [
+        "各级领导干部要带头落实。",
+        "要做好群众办实事工作。",
+        "会议对下一步工作进行安排部署。",
+        "已全部完成整改。",
+    ],
 )
 def test_orgs_not_found(text: str) -> None:
     assert _names(text, "org") == set()
@@ -47,7 +52,10 @@ def test_orgs_conjoined_split() -> None:
 
 def test_orgs_sub_organization_link() -> None:
     ex = _ex("市委宣传部召开会议。")
-    assert any(lk.kind == "sub_org" and lk.source == "市委宣传部" and lk.target == "市委" for lk in ex.links)
+    assert any(
+        lk.kind == "sub_org" and lk.source == "市委宣传部" and lk.target == "市委"
+        for lk in ex.links
+    )
 
 
 def test_places_nested_by_text() -> None:
@@ -59,7 +67,9 @@ def test_places_nested_by_text() -> None:
     assert ("石桥村", "柏梁镇") in links
 
 
-@pytest.mark.parametrize("text", ["推进城乡融合发展。", "助力乡村振兴。", "全镇上下齐心协力。", "各村要抓好落实。"])
+@pytest.mark.parametrize(
+    "text", ["推进城乡融合发展。", "助力乡村振兴。", "全镇上下齐心协力。", "各村要抓好落实。"]
+)
 def test_places_not_found(text: str) -> None:
     assert not {n for n in _names(text, "place") if n.endswith(("乡", "镇", "村"))}
 

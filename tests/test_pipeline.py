@@ -27,8 +27,10 @@ def test_pipeline_matches_golden_graph() -> None:
     if not isomorphic(g, expected):
         _, only_new, only_old = graph_diff(to_isomorphic(g), to_isomorphic(expected))
         raise AssertionError(
-            "graph differs from golden\n+ " + "\n+ ".join(sorted(str(t) for t in only_new))[:3000]
-            + "\n- " + "\n- ".join(sorted(str(t) for t in only_old))[:3000]
+            "graph differs from golden\n+ "
+            + "\n+ ".join(sorted(str(t) for t in only_new))[:3000]
+            + "\n- "
+            + "\n- ".join(sorted(str(t) for t in only_old))[:3000]
         )
 
 
@@ -59,7 +61,9 @@ def test_pipeline_output_identical_across_processes(tmp_path: Path) -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         subprocess.run(
             [sys.executable, "-m", "kg.cli", "build", str(DATA / "golden_page.txt"), "-o", str(d)],
-            check=True, env=env, capture_output=True,
+            check=True,
+            env=env,
+            capture_output=True,
         )
         outs.append(((d / "graph.ttl").read_bytes(), (d / "graph.html").read_bytes()))
     assert outs[0] == outs[1]

@@ -15,8 +15,14 @@ import pytest
 from kg.io import atomic_write
 from kg.pipeline import build_graph
 
-FLOORS = {"persons": 0.9, "roles": 0.9, "positions": 0.9, "organizations": 0.65,
-          "places": 0.6, "programs": 0.55}
+FLOORS = {
+    "persons": 0.9,
+    "roles": 0.9,
+    "positions": 0.9,
+    "organizations": 0.65,
+    "places": 0.6,
+    "programs": 0.55,
+}
 
 
 def test_seeds_scores_stay_above_floor(seeds_dir: Path, tmp_path: Path) -> None:

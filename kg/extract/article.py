@@ -7,11 +7,11 @@ from kg.extract.people import extract_people
 from kg.extract.places import extract_places
 from kg.extract.programs import extract_programs
 from kg.extract.text import filter_spans
-from kg.model import Article, Extraction, Link, Mention
+from kg.model import Article, Extraction, Link, Mention, Sentence
 from kg.segment import sentences
 
 
-def _floors(text: str, sents: list) -> list[int]:  # type: ignore[type-arg]
+def _floors(text: str, sents: list[Sentence]) -> list[int]:
     floor_of = [0] * (len(text) + 1)
     for s in sents:
         for i in range(s.start, s.end):
@@ -53,6 +53,8 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     # a person's name wins over a place short form inside it (文峰 in 王文峰)
     taken = {i for m in persons for i in range(m.start, m.end)}
     places = [p for p in places if p.rule != "gazetteer" or not taken & set(range(p.start, p.end))]
-    mentions = tuple(sorted({*persons, *orgs, *places, *programs}, key=lambda m: (m.start, m.end, m.label)))
+    mentions = tuple(
+        sorted({*persons, *orgs, *places, *programs}, key=lambda m: (m.start, m.end, m.label))
+    )
     links = tuple(dict.fromkeys([*place_links, *_org_links(orgs, places)]))
     return Extraction(article, mentions, tuple(dict.fromkeys(people.positions)), links)

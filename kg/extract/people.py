@@ -12,7 +12,7 @@ national title (`习近平总书记`) give persons too.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kg import lexicon
@@ -23,28 +23,182 @@ from kg.tokenize import words
 # Words that commonly follow a person's name in news prose; a name ends before them.
 _FOLLOWERS = tuple(
     sorted(
-        """主持 出席 强调 指出 表示 说 讲话 参加 要求 介绍 希望 一行 同志 等 在 到 对 为 是
-        和 与 及 先后 现任 担任 当选 告诉 带领 摄 率 陪同 向 也 还 就 都 从 以 将 把 被 作
-        来 同 的 了 赴 调研 检查 看望 慰问 走访 察看 听取 召开 宣布 致辞 发表 代表 认为
-        坦言 感慨 笑着 回忆 补充 提出 称 透露 主讲 宣讲 通报 总结 点评 部署 安排 带队 获得
-        荣获 被评为 所在 等人 深入 前往 来到 一起 接受 坚持 带头 同样 已经 正在 曾 又 却
-        则 便 所 于 自 每 所说 认真 积极 多次 十分 非常 始终 一直 通过 先 后 今年 去年 因
-        出生 毕业 退役 入伍 介绍说 说道 发言 致词 作报告 作出 指示 批示 会见 接见 主讲
-        讲解 宣读 颁发 颁奖 签约 签署 上台 登台 参观 考察 视察 现场 亲自 分别""".split(),
+        [
+            "主持",
+            "出席",
+            "强调",
+            "指出",
+            "表示",
+            "说",
+            "讲话",
+            "参加",
+            "要求",
+            "介绍",
+            "希望",
+            "一行",
+            "同志",
+            "等",
+            "在",
+            "到",
+            "对",
+            "为",
+            "是",
+            "和",
+            "与",
+            "及",
+            "先后",
+            "现任",
+            "担任",
+            "当选",
+            "告诉",
+            "带领",
+            "摄",
+            "率",
+            "陪同",
+            "向",
+            "也",
+            "还",
+            "就",
+            "都",
+            "从",
+            "以",
+            "将",
+            "把",
+            "被",
+            "作",
+            "来",
+            "同",
+            "的",
+            "了",
+            "赴",
+            "调研",
+            "检查",
+            "看望",
+            "慰问",
+            "走访",
+            "察看",
+            "听取",
+            "召开",
+            "宣布",
+            "致辞",
+            "发表",
+            "代表",
+            "认为",
+            "坦言",
+            "感慨",
+            "笑着",
+            "回忆",
+            "补充",
+            "提出",
+            "称",
+            "透露",
+            "主讲",
+            "宣讲",
+            "通报",
+            "总结",
+            "点评",
+            "部署",
+            "安排",
+            "带队",
+            "获得",
+            "荣获",
+            "被评为",
+            "所在",
+            "等人",
+            "深入",
+            "前往",
+            "来到",
+            "一起",
+            "接受",
+            "坚持",
+            "带头",
+            "同样",
+            "已经",
+            "正在",
+            "曾",
+            "又",
+            "却",
+            "则",
+            "便",
+            "所",
+            "于",
+            "自",
+            "每",
+            "所说",
+            "认真",
+            "积极",
+            "多次",
+            "十分",
+            "非常",
+            "始终",
+            "一直",
+            "通过",
+            "先",
+            "后",
+            "今年",
+            "去年",
+            "因",
+            "出生",
+            "毕业",
+            "退役",
+            "入伍",
+            "介绍说",
+            "说道",
+            "发言",
+            "致词",
+            "作报告",
+            "作出",
+            "指示",
+            "批示",
+            "会见",
+            "接见",
+            "主讲",
+            "讲解",
+            "宣读",
+            "颁发",
+            "颁奖",
+            "签约",
+            "签署",
+            "上台",
+            "登台",
+            "参观",
+            "考察",
+            "视察",
+            "现场",
+            "亲自",
+            "分别",
+        ],
         key=len,
         reverse=True,
     )
 )
 _FOLLOWER_RE = re.compile("|".join(map(re.escape, _FOLLOWERS)))
-_VERB_INITIAL = frozenset("主出强指表说讲参要介希一在到对为是和与及等先现担当告带摄率陪向也还就都从以将把被作来同的了赴调检看慰走察听召宣致发认坦感笑回补提称透深前接坚曾又却则便所于自每十非始通因毕退入会颁签上登亲分")
-_LEVEL_OF_GOV_TITLE = {"省": "省", "市": "市", "区": "区", "县": "县", "州": "州", "旗": "旗", "镇": "镇", "乡": "乡"}
+_VERB_INITIAL = frozenset(
+    "主出强指表说讲参要介希一在到对为是和与及等先现担当告带摄率陪向也还就都从以将把被作来同的了赴调检看慰走察听召宣致发认坦感笑回补提称透深前接坚曾又却则便所于自每十非始通因毕退入会颁签上登亲分"
+)
+_LEVEL_OF_GOV_TITLE = {
+    "省": "省",
+    "市": "市",
+    "区": "区",
+    "县": "县",
+    "州": "州",
+    "旗": "旗",
+    "镇": "镇",
+    "乡": "乡",
+}
 _CHAIN_CHARS = re.compile(rf"[{CJK_CLASS}A-Za-z（）()·\-— ]")
 _PAREN = re.compile(r"[（(][^（）()]{0,12}[)）]|\s")
 _PARTY_BODY = re.compile(r"(?:党委|党工委|党组|委员会|委|党总支|党支部)$")
-_ABSOLUTE_START = re.compile(r"^(?:中共|中国|中华|中央|全国|国家|国务院|省|市|区|县|镇|乡|州|团|民盟|民革|民建|民进|农工|致公|九三|台盟)")
+_ABSOLUTE_START = re.compile(
+    r"^(?:中共|中国|中华|中央|全国|国家|国务院|省|市|区|县|镇|乡|州|团|民盟|民革|民建|民进|农工|致公|九三|台盟)"
+)
 _BEFORE_CHAIN_VERBS = ("被任命为", "当选为", "现任", "担任", "出任", "当选", "任", "系", "是")
-_LIST_END = re.compile(r"^(?:等|同志|(?:同志)?(?:出席|参加|陪同|列席|参与|被评为|被授予|获评|荣获|入选|当选|分别|一同|一起))")
-_SIGNATURE = re.compile(rf"(?:(?<=[。！？!?”\"）)])[ \u3000]*|^)([{CJK_CLASS}]{{2,4}})[ \u3000]*$", re.M)
+_LIST_END = re.compile(
+    r"^(?:等|同志|(?:同志)?(?:出席|参加|陪同|列席|参与|被评为|被授予|获评|荣获|入选|当选|分别|一同|一起))"
+)
+_SIGNATURE = re.compile(
+    rf"(?:(?<=[。！？!?”\"）)])[ \u3000]*|^)([{CJK_CLASS}]{{2,4}})[ \u3000]*$", re.M
+)
 _NAME_LIST = re.compile(rf"[{CJK_CLASS}]{{2,6}}(?:、 ?[{CJK_CLASS}]{{2,4}})+")
 
 
@@ -90,7 +244,9 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
     return None
 
 
-def read_name_back(text: str, j: int, floor: int, known: frozenset[str] = frozenset()) -> int | None:
+def read_name_back(
+    text: str, j: int, floor: int, known: frozenset[str] = frozenset()
+) -> int | None:
     """Start offset of a person name ending at text[j] (exclusive), or None. The name
     must follow `floor`, punctuation, a function word or a whole dictionary word
     (`传达学习|习近平`)."""
@@ -133,7 +289,11 @@ def _gov_org(title: str, org: str | None, prev: list[_Seg]) -> str:
     level = next((c for c in title if c in _LEVEL_OF_GOV_TITLE), "市")
     if org:
         place = org[:-2] if org.endswith("政府") else org
-        return (place if place.endswith(level) else place + level) + "政府" if place != level else level + "政府"
+        return (
+            (place if place.endswith(level) else place + level) + "政府"
+            if place != level
+            else level + "政府"
+        )
     for seg in reversed(prev):
         if seg.org:
             place = _place_of(seg.org)
@@ -147,7 +307,12 @@ def _resolve_chain(segs: list[_Seg]) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = []
     for k, seg in enumerate(segs):
         org = seg.org
-        if org and k > 0 and not _ABSOLUTE_START.match(org) and org not in lexicon.divisions_by_name():
+        if (
+            org
+            and k > 0
+            and not _ABSOLUTE_START.match(org)
+            and org not in lexicon.divisions_by_name()
+        ):
             head = next((s.org for s in segs[:k] if s.org), None)
             if head and len(org) <= 8:
                 org = head + org
@@ -230,9 +395,7 @@ def extract_people(
         persons.append(Mention(s, e, text[s:e], "person", rule))
 
     def position(name: str, role: str, org: str | None, sent: Sentence, rule: str) -> None:
-        positions.append(
-            Position(name, role, org, sent.start, sent.end, sent.text.strip(), rule)
-        )
+        positions.append(Position(name, role, org, sent.start, sent.end, sent.text.strip(), rule))
 
     for sent in sentences:
         last_org: str | None = None
@@ -293,7 +456,9 @@ def extract_people(
     return PeopleResult(persons, positions)
 
 
-def _lists(text: str, sent: Sentence, known: frozenset[str], person) -> None:  # type: ignore[no-untyped-def]
+def _lists(
+    text: str, sent: Sentence, known: frozenset[str], person: Callable[[int, int, str], None]
+) -> None:
     """`甲、乙、丙等出席` and `甲、乙被评为“…”`: a list of names of name shape."""
     for m in _NAME_LIST.finditer(text, sent.start, sent.end):
         raw = m.group(0)

@@ -15,28 +15,137 @@ from kg.extract.text import CJK_CLASS, is_cjk, left_extent
 from kg.model import Link, Mention
 
 # level rank: lower is bigger
-RANK = {"country": 0, "region": 1, "province": 2, "city": 3, "county": 4, "zone": 5,
-        "town": 6, "village": 7, "community": 7, "neighbourhood": 8, "venue": 9,
-        "river": 1, "lake": 1, "mountain": 1}
+RANK = {
+    "country": 0,
+    "region": 1,
+    "province": 2,
+    "city": 3,
+    "county": 4,
+    "zone": 5,
+    "town": 6,
+    "village": 7,
+    "community": 7,
+    "neighbourhood": 8,
+    "venue": 9,
+    "river": 1,
+    "lake": 1,
+    "mountain": 1,
+}
 _PATTERN_SUFFIXES = (
-    ("街道办事处", "town"), ("街道", "town"), ("办事处", "town"), ("镇", "town"), ("乡", "town"),
-    ("村", "village"), ("社区", "community"), ("小区", "neighbourhood"), ("家属院", "neighbourhood"),
-    ("经济技术开发区", "zone"), ("高新技术产业开发区", "zone"), ("开发区", "zone"),
-    ("示范区", "zone"), ("产业集聚区", "zone"), ("高新区", "zone"), ("新区", "zone"),
-    ("之家", "venue"), ("广场", "venue"), ("公园", "venue"), ("教育馆", "venue"),
-    ("纪念馆", "venue"), ("博物馆", "venue"), ("科创城", "venue"), ("孵化园", "venue"),
-    ("产业园", "venue"), ("市场", "venue"),
+    ("街道办事处", "town"),
+    ("街道", "town"),
+    ("办事处", "town"),
+    ("镇", "town"),
+    ("乡", "town"),
+    ("村", "village"),
+    ("社区", "community"),
+    ("小区", "neighbourhood"),
+    ("家属院", "neighbourhood"),
+    ("经济技术开发区", "zone"),
+    ("高新技术产业开发区", "zone"),
+    ("开发区", "zone"),
+    ("示范区", "zone"),
+    ("产业集聚区", "zone"),
+    ("高新区", "zone"),
+    ("新区", "zone"),
+    ("之家", "venue"),
+    ("广场", "venue"),
+    ("公园", "venue"),
+    ("教育馆", "venue"),
+    ("纪念馆", "venue"),
+    ("博物馆", "venue"),
+    ("科创城", "venue"),
+    ("孵化园", "venue"),
+    ("产业园", "venue"),
+    ("市场", "venue"),
 )
 _PATTERN_RE = re.compile(
     f"(?:{'|'.join(re.escape(s) for s, _ in sorted(_PATTERN_SUFFIXES, key=lambda x: -len(x[0])))})"
 )
 _PATTERN_KIND = dict(_PATTERN_SUFFIXES)
 _NOT_PLACES = frozenset(
-    """乡村 城乡 家乡 回乡 下乡 农村 新农村 城镇 乡镇 村村 各村 全村 本村 该村 每村 各乡 各镇 全镇
-    该镇 本镇 该乡 全乡 村镇 城市 社区 小区 各社区 该社区 老旧小区 住宅小区 居民小区 共建小区 每个小区
-    新区 园区 市场 广场 公园 之家 大市场 国内市场 国际市场 农村市场 消费市场 资本市场
-    人才市场 劳动力市场 要素市场 全国统一大市场 和平 红旗 新华 解放 胜利 前进 友谊 团结 民主 人民 光明
-    东方 长安 城关 中心 市区 城区 郊区 景区 园 村民 村委 东区 西区 南区 北区 县城 省城 城区 矿区 郊区""".split()
+    [
+        "乡村",
+        "城乡",
+        "家乡",
+        "回乡",
+        "下乡",
+        "农村",
+        "新农村",
+        "城镇",
+        "乡镇",
+        "村村",
+        "各村",
+        "全村",
+        "本村",
+        "该村",
+        "每村",
+        "各乡",
+        "各镇",
+        "全镇",
+        "该镇",
+        "本镇",
+        "该乡",
+        "全乡",
+        "村镇",
+        "城市",
+        "社区",
+        "小区",
+        "各社区",
+        "该社区",
+        "老旧小区",
+        "住宅小区",
+        "居民小区",
+        "共建小区",
+        "每个小区",
+        "新区",
+        "园区",
+        "市场",
+        "广场",
+        "公园",
+        "之家",
+        "大市场",
+        "国内市场",
+        "国际市场",
+        "农村市场",
+        "消费市场",
+        "资本市场",
+        "人才市场",
+        "劳动力市场",
+        "要素市场",
+        "全国统一大市场",
+        "和平",
+        "红旗",
+        "新华",
+        "解放",
+        "胜利",
+        "前进",
+        "友谊",
+        "团结",
+        "民主",
+        "人民",
+        "光明",
+        "东方",
+        "长安",
+        "城关",
+        "中心",
+        "市区",
+        "城区",
+        "郊区",
+        "景区",
+        "园",
+        "村民",
+        "村委",
+        "东区",
+        "西区",
+        "南区",
+        "北区",
+        "县城",
+        "省城",
+        "城区",
+        "矿区",
+        "郊区",
+    ]
 )
 _HEAD_STOP = re.compile(r"^(?:各|全|该|本|每|多|一|两|几|这|那|其|我|新建|建成|打造|部分|所有|\d)")
 
@@ -58,8 +167,8 @@ def _gazetteer() -> ahocorasick.Automaton:
     for name, canon in lexicon.countries().items():
         entries.setdefault(name, (canon, "country"))
     for abbr in lexicon.province_abbr():
-        for d in ("东南", "东北", "西南", "西北", "东", "西", "南", "北", "中"):
-            entries.setdefault(abbr + d, (abbr + d, "region"))
+        for side in ("东南", "东北", "西南", "西北", "东", "西", "南", "北", "中"):
+            entries.setdefault(abbr + side, (abbr + side, "region"))
     for word, value in entries.items():
         if len(word) >= 2:
             auto.add_word(word, (word, *value))
@@ -84,7 +193,12 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
         if kind == "country" and _NOT_COUNTRY_AFTER.match(after):
             continue
         # a two-character name right after another character is likely part of a word
-        if len(word) == 2 and start > 0 and is_cjk(text[start - 1]) and text[start - 1] in _HEAD_FUNCTION | set("土和的"):
+        if (
+            len(word) == 2
+            and start > 0
+            and is_cjk(text[start - 1])
+            and text[start - 1] in _HEAD_FUNCTION | set("土和的")
+        ):
             continue
         out.append(Mention(start, end + 1, word, "place", "gazetteer", norm=name, kind=kind))
     return out
@@ -103,14 +217,18 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
             continue
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         # a place written right before bounds the name: 临颍县|巨陵镇
-        parent = next((ends[i] for i in range(m.start(), max(floor, m.start() - 6) - 1, -1)
-                       if i in ends), None)
+        parent = next(
+            (ends[i] for i in range(m.start(), max(floor, m.start() - 6) - 1, -1) if i in ends),
+            None,
+        )
         whole = kind in ("zone", "venue")
         if parent and not whole and m.start() - parent.end <= 4:
             start = parent.end
         else:
             limit = 10 if whole else 6
-            start = left_extent(text, s_end, max(floor, parent.end if parent and not whole else floor), limit)
+            start = left_extent(
+                text, s_end, max(floor, parent.end if parent and not whole else floor), limit
+            )
         while start < m.start() and text[start] in _HEAD_FUNCTION:
             start += 1
         name = text[start:s_end]

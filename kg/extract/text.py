@@ -83,7 +83,9 @@ def filter_spans(spans: Sequence[Mention]) -> list[Mention]:
 _LEVEL_TOKENS = frozenset("省市县区镇乡")
 # dictionary tags of words that do not begin or continue a name: verbs, adverbs,
 # prepositions, conjunctions, pronouns, time words, particles
-_CUT_TAGS = frozenset({"v", "d", "ad", "p", "c", "r", "t", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
+_CUT_TAGS = frozenset(
+    {"v", "d", "ad", "p", "c", "r", "t", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"}
+)
 _PAIRING = frozenset("和与及、")
 
 
@@ -111,11 +113,25 @@ def left_extent(text: str, end: int, floor: int, max_len: int = 25, verbs: bool 
         if tok in _PAIRING:
             if i == 0 or prev in places or any(prev.endswith(s) for s in suffixes):
                 start = nxt
-        elif tok in bounds or tok in OPEN_QUOTES or tok in CLOSE_QUOTES:
+        elif (
+            tok in bounds
+            or tok in OPEN_QUOTES
+            or tok in CLOSE_QUOTES
+            or (
+                len(tok) > 1
+                and tag(tok) in _CUT_TAGS
+                and i < len(toks) - 1
+                and (verbs or tag(tok) != "v")
+            )
+        ):
             start = nxt
-        elif len(tok) > 1 and tag(tok) in _CUT_TAGS and i < len(toks) - 1 and (verbs or tag(tok) != "v"):
-            start = nxt
-        elif tok in _LEVEL_TOKENS and i + 1 < len(toks) and i > 0 and toks[i - 1] not in places and toks[i - 1] != "团":
+        elif (
+            tok in _LEVEL_TOKENS
+            and i + 1 < len(toks)
+            and i > 0
+            and toks[i - 1] not in places
+            and toks[i - 1] != "团"
+        ):
             start = pos
         prev = tok
         pos = nxt
