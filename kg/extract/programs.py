@@ -1,8 +1,9 @@
-"""Named programmes: quoted names with a programme suffix (`“五星”支部`, `“三个一批”活动`),
-quoted numeral formulas used as campaigns, honour schemes (`被评为“十佳市民”`),
-unquoted campaign names (`…专项行动`) and nationally known programmes from the
-lexicon. Slogans and words quoted only for emphasis (`“老黄牛”`, `“四个必须”的要求`)
-are left out."""
+"""Named programmes: quoted names with a programme suffix (`“五星”支部`, `“三个一批”活动`,
+`“一把手”包联责任制`), quoted names that end in one (`“十大提升行动”`), quoted numeral
+formulas used as campaigns, honour schemes (`被评为“十佳市民”`, `“身边好人”17人`),
+lists of quoted names after a programme verb, unquoted campaign names (`…专项行动`)
+and nationally known programmes from the lexicon. Slogans and words quoted only for
+emphasis (`“老黄牛”`, `“四个必须”的要求`, `以“…”为主题`) are left out."""
 
 from __future__ import annotations
 
@@ -16,70 +17,32 @@ from kg.extract.text import CJK_CLASS, left_extent
 from kg.model import Mention
 
 _QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30}?)[”\"’」』]")
-_NUMERAL = re.compile(
-    r"^[一二三四五六七八九十百千万两双\d][一二三四五六七八九十百千万两双个大项条\d]*"
-)
+_NUMERAL = re.compile(r"^[一二三四五六七八九十百千万两双\d][一二三四五六七八九十百千万两双个大项条\d]*")
 _HONOUR_BEFORE = re.compile(
     r"(?:评为|授予|荣获|获评|获得|命名为|评选为|入选|当选为?)[^，。；,;“”\"]{0,12}$"
 )
+_HONOUR_AFTER = re.compile(r"^ ?(?:\d+人|\d+名|称号|荣誉称号|提名奖)")
 _PROGRAM_BEFORE = re.compile(
     r"(?:开展|启动|实施|推进|深化|落实|参与|参加|举办|组织|推行|创建|争创|持续|扎实|深入|突出|抓好|"
-    r"助力|围绕|纳入|巩固|推动|深耕|聚焦|开启|掀起|打响|以|按照|通过|依托|发起)[^，。；,;“”\"]{0,4}$"
+    r"助力|围绕|纳入|巩固|推动|深耕|聚焦|开启|掀起|打响|按照|通过|依托|发起|打造|提升|扩大|完成)"
+    r"[^，。；,;“”\"]{0,4}$"
 )
 _NOT_PROGRAM_AFTER = re.compile(
-    r"^(?:的)?(?:要求|理念|精神|思想|目标|原则|作用|标准|方针|意识|定位|格局|要素|底线|红线)"
+    r"^(?:的(?:重要|重大|总)?(?:要求|部署)|的?(?:理念|精神|思想|目标|原则|作用|标准|方针|意识|"
+    r"定位|格局|要素|底线|红线|为主题))"
 )
+_GAP = re.compile(f"^ ?[{CJK_CLASS}]{{0,4}}")
 _UNQUOTED = re.compile(
-    f"[{CJK_CLASS}]{{2,14}}?(?:专项行动|攻坚行动|整治行动|提升行动|专项整治|主题教育|学习教育|主题活动)"
+    f"[{CJK_CLASS}]{{2,14}}?(?:专项行动|攻坚行动|整治行动|提升行动|专项整治|主题教育|学习教育|"
+    f"主题活动|大讲堂|专项督察)"
 )
 _STRONG_SUFFIX = frozenset(
-    {
-        "行动",
-        "活动",
-        "工程",
-        "改革",
-        "专项行动",
-        "攻坚行动",
-        "运动",
-        "竞赛",
-        "大赛",
-        "大讲堂",
-        "工作法",
-        "工作机制",
-        "机制",
-        "责任制",
-        "推动制",
-        "服务官制",
-        "支部",
-        "宣讲活动",
-        "征集活动",
-        "宣誓活动",
-        "结对共建活动",
-        "主题活动",
-        "提升行动",
-        "整治行动",
-        "专项整治行动",
-        "称号",
-        "计划",
-        "战略",
-        "试点",
-        "企业培育",
-        "示范区",
-        "农业",
-        "服务体系",
-        "管理",
-        "合作",
-        "创建",
-        "建设",
-        "年",
-        "月",
-        "项目",
-        "模式",
-        "体系",
-        "制度",
-        "培育",
-    }
+    """行动 活动 工程 改革 专项行动 攻坚行动 运动 竞赛 大赛 大讲堂 工作法 工作机制 机制 责任制
+    推动制 服务官制 支部 宣讲活动 征集活动 宣誓活动 结对共建活动 主题活动 提升行动 整治行动
+    专项整治行动 称号 计划 战略 试点 企业培育 示范区 农业 服务体系 管理 合作 创建 建设 年 月
+    项目 模式 体系 制度 培育""".split()
 )
+_INNER_SUFFIX = ("工程", "行动", "活动", "计划", "改革", "机制", "工作法", "竞赛", "大赛", "责任制")
 
 
 @cache
@@ -101,45 +64,64 @@ def _clean(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
-def extract_programs(text: str, floor_of: list[int]) -> list[Mention]:
+def _suffix_after(after: str) -> tuple[str, str, int]:
+    """(gap, suffix, length consumed) when a programme suffix follows the closing
+    quote within a few characters (`“一把手”包联责任制`), else ("", "", 0)."""
+    lead = 1 if after[:1] == " " else 0
+    g = _GAP.match(after)
+    reach = (g.end() if g else lead) - lead
+    for k in range(reach + 1):
+        sm = _suffix_re().match(after, lead + k)
+        if sm and sm.group(0) in _STRONG_SUFFIX and "的" not in after[lead : lead + k]:
+            return after[lead : lead + k], sm.group(0), sm.end()
+    return "", "", 0
+
+
+def _quoted(text: str) -> list[Mention]:
     out: list[Mention] = []
+    last_end, last_ok = -1, False
     for m in _QUOTED.finditer(text):
         inner = _clean(m.group(1))
-        if not re.search(f"[{CJK_CLASS}0-9]", inner) or re.search(r"[。！？]", inner):
-            continue
-        after = text[m.end() : m.end() + 12]
+        ok = False
+        after = text[m.end() : m.end() + 14]
         before = text[max(0, m.start() - 16) : m.start()]
-        sm = _suffix_re().match(after)
-        suffix = sm.group(0) if sm else ""
-        formula = bool(_NUMERAL.match(inner))
-        honour = bool(_HONOUR_BEFORE.search(before))
+        if re.search(f"[{CJK_CLASS}0-9]", inner) and not re.search(r"[。！？]", inner):
+            ok = not _NOT_PROGRAM_AFTER.match(after)
+        gap, suffix, used = _suffix_after(after) if ok else ("", "", 0)
+        inner_suffix = any(inner.endswith(x) and len(inner) > len(x) + 1 for x in _INNER_SUFFIX)
+        honour = bool(_HONOUR_BEFORE.search(before) or _HONOUR_AFTER.match(after))
         verb = bool(_PROGRAM_BEFORE.search(before))
-        if _NOT_PROGRAM_AFTER.match(after):
-            continue
-        strong = suffix in _STRONG_SUFFIX
-        if not (strong or honour or (formula and (verb or suffix)) or (verb and len(inner) >= 4)):
-            continue
-        if len(inner) > 16 and not strong:
-            continue  # a quoted sentence, not a name
-        end = m.end() + len(suffix) if strong else m.end()
-        surface = text[m.start() : end]
-        norm = _clean(inner + (suffix if strong else ""))
+        listed = last_ok and text[last_end : m.start()].strip() in ("", "、", "和", "及", "与")
+        formula = bool(_NUMERAL.match(inner))
         rule = (
-            "quoted+suffix"
-            if strong
-            else "honour"
-            if honour
-            else "quoted-formula"
-            if formula
-            else "quoted-after-verb"
+            "quoted+suffix" if suffix or inner_suffix
+            else "honour" if honour
+            else "quoted-list" if listed
+            else "quoted-formula" if formula and verb
+            else "quoted-after-verb" if verb and len(inner) >= 4
+            else ""
         )
-        out.append(Mention(m.start(), end, surface, "program", rule, norm=norm, alts=(inner,)))
+        if ok and rule and (len(inner) <= 16 or suffix or inner_suffix):
+            end = m.end() + used
+            norm = _clean(inner + gap + suffix)
+            out.append(Mention(m.start(), end, text[m.start() : end], "program", rule,
+                               norm=norm, alts=(inner,)))
+            last_end, last_ok = m.end(), True
+        else:
+            last_end, last_ok = m.end(), False
+    return out
+
+
+def extract_programs(text: str, floor_of: list[int]) -> list[Mention]:
+    out = _quoted(text)
     for m in _UNQUOTED.finditer(text):
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         start = left_extent(text, m.end(), floor, 16)
-        name = text[start : m.end()]
-        if start > 0 and text[start - 1] in '”"’':
+        if start > 0 and text[start - 1] in "”\"’":
             continue  # the quoted form was read above
+        while start < m.end() and text[start] in "条个项名家批次场届期":
+            start += 1
+        name = text[start : m.end()]
         if len(name) >= 6 and not name.startswith(("各", "全", "该", "本", "这")):
             out.append(Mention(start, m.end(), name, "program", "campaign-suffix"))
     for end, (word, canon) in _known().iter(text):
