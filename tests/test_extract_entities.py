@@ -95,3 +95,13 @@ def test_programs_found(text: str, program: str) -> None:
 )
 def test_programs_not_found(text: str) -> None:
     assert _names(text, "program") == set()
+
+
+def test_orgs_company_list() -> None:
+    names = _names("依托瑞丰食品、恒锐发制品、鑫拓再生资源等龙头企业，做强主导产业。", "org")
+    assert {"瑞丰食品", "恒锐发制品", "鑫拓再生资源"} <= names
+
+
+def test_orgs_no_company_list_of_generic_words() -> None:
+    names = _names("聚焦重点行业、重点领域和关键环节等企业开展排查。", "org")
+    assert not names & {"重点行业", "重点领域", "关键环节"}

@@ -249,6 +249,57 @@ def split_conjoined(name: str) -> list[str]:
     return [m.group(1), *split_conjoined(m.group(2))]
 
 
+_ITEM = f"[{CJK_CLASS}A-Za-z]{{2,8}}?"
+_COMPANY_LIST = re.compile(
+    rf"({_ITEM}(?:、{_ITEM})*(?:、|和|及){_ITEM})"
+    rf"(?:等(?:\d+家|[一二三四五六七八九十两几多]+家)?|\d+家|[一二三四五六七八九十两几]+家)"
+    rf"(?:龙头|知名|重点|骨干|优势|规上|上市|民营|本地|食品|医药|汽车)?(?:企业|公司|车企|药企)"
+)
+_GENERIC_ITEM = frozenset(
+    """重点 关键 行业 领域 指标 环节 建设 企业 工作 项目 政策 产业 经济 发展 民营 国有 上市 知名
+    品牌 龙头 高新技术 冠军 后备 骨干 中小 规上 大型 小微 外资 合资 电商 物流 金融""".split()
+)
+
+
+_NOT_ITEM_START = frozenset({"v", "p", "d", "r", "c", "m"})
+_NOT_IN_ITEM = frozenset({"v", "vn", "a", "ad", "d", "m", "q", "r", "f"})
+
+
+def company_lists(text: str) -> list[Mention]:
+    """`依托甲乙生物、丙丁化工等龙头企业`, `甲、乙和丙7家企业`: the listed names are companies."""
+    out = []
+    for m in _COMPANY_LIST.finditer(text):
+        pos = m.start(1)
+        items = re.split(r"[、和及]", m.group(1))
+        # the first item carries the words before it: keep its last dictionary words
+        keep = ""
+        for tok in reversed(words(items[0])):
+            stop = tok in lexicon.boundaries() or (len(tok) > 1 and tag(tok) in _NOT_ITEM_START)
+            if stop or len(keep) >= 6:
+                break
+            keep = tok + keep
+        pos += len(items[0]) - len(keep)
+        items[0] = keep
+        for item in items:
+            generic = any(
+                t in _GENERIC_ITEM or (len(t) > 1 and tag(t) in _NOT_IN_ITEM) for t in words(item)
+            )
+            toks = words(item)
+            common = len(toks) == 1 and tag(item) in ("n", "vn", "an", "l", "i")
+            if (
+                2 <= len(item) <= 8
+                and not generic
+                and not common
+                and not _GENERIC_HEADS.match(item)
+            ):
+                start = text.find(item, pos)
+                out.append(
+                    Mention(start, start + len(item), item, "org", "company-list", kind="firm")
+                )
+            pos += len(item) + 1
+    return out
+
+
 def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     """Organization mentions in an article. `floor_of[i]` is the start of the sentence
     holding offset i: a name never crosses a sentence."""
@@ -292,4 +343,4 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
                     )
                 )
             pos += len(part)
-    return out
+    return out + company_lists(text)

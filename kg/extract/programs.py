@@ -17,7 +17,8 @@ from kg.extract.text import CJK_CLASS, left_extent
 from kg.model import Mention
 
 _QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30}?)[”\"’」』]")
-_NUMERAL = re.compile(r"^[一二三四五六七八九十百千万两双\d][一二三四五六七八九十百千万两双个大项条\d]*")
+_NUMERALS = "一二三四五六七八九十百千万两双"
+_NUMERAL = re.compile(rf"^[{_NUMERALS}\d][{_NUMERALS}个大项条\d]*")
 _HONOUR_BEFORE = re.compile(
     r"(?:评为|授予|荣获|获评|获得|命名为|评选为|入选|当选为?)[^，。；,;“”\"]{0,12}$"
 )
@@ -94,18 +95,26 @@ def _quoted(text: str) -> list[Mention]:
         listed = last_ok and text[last_end : m.start()].strip() in ("", "、", "和", "及", "与")
         formula = bool(_NUMERAL.match(inner))
         rule = (
-            "quoted+suffix" if suffix or inner_suffix
-            else "honour" if honour
-            else "quoted-list" if listed
-            else "quoted-formula" if formula and verb
-            else "quoted-after-verb" if verb and len(inner) >= 4
+            "quoted+suffix"
+            if suffix or inner_suffix
+            else "honour"
+            if honour
+            else "quoted-list"
+            if listed
+            else "quoted-formula"
+            if formula and verb
+            else "quoted-after-verb"
+            if verb and len(inner) >= 4
             else ""
         )
         if ok and rule and (len(inner) <= 16 or suffix or inner_suffix):
             end = m.end() + used
             norm = _clean(inner + gap + suffix)
-            out.append(Mention(m.start(), end, text[m.start() : end], "program", rule,
-                               norm=norm, alts=(inner,)))
+            out.append(
+                Mention(
+                    m.start(), end, text[m.start() : end], "program", rule, norm=norm, alts=(inner,)
+                )
+            )
             last_end, last_ok = m.end(), True
         else:
             last_end, last_ok = m.end(), False
@@ -117,7 +126,7 @@ def extract_programs(text: str, floor_of: list[int]) -> list[Mention]:
     for m in _UNQUOTED.finditer(text):
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         start = left_extent(text, m.end(), floor, 16)
-        if start > 0 and text[start - 1] in "”\"’":
+        if start > 0 and text[start - 1] in '”"’':
             continue  # the quoted form was read above
         while start < m.end() and text[start] in "条个项名家批次场届期":
             start += 1
