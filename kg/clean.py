@@ -16,7 +16,7 @@ from kg import lexicon
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RE = f"[{CJK}]"
 # sentence-final or clause-final marks after which a line break is a real break
-_TERMINAL = '。！？!?；;：:…」』”"）)】>》'
+_TERMINAL = '。！？!?；;：:…」』”"）)】>》摄'
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u3000]+")
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(ord("０"), ord("ｚ") + 1) if chr(c).isalnum()}
@@ -52,7 +52,7 @@ def _join_run(run: str) -> str:
     spaced: list[bool] = []  # the piece was made of characters standing alone
     for piece in run.split(" "):
         # characters standing alone side by side are one word spaced out (`唐 翀`)
-        if pieces and len(piece) == 1 and (len(pieces[-1]) == 1 or spaced[-1]):
+        if piece != "摄" and pieces and len(piece) == 1 and (len(pieces[-1]) == 1 or spaced[-1]):
             pieces[-1] += piece
             spaced[-1] = True
         else:

@@ -44,6 +44,8 @@ _BREAKS = {
     "同": "会",
     "场": "会",
     "家": "厂",
+    "习": "学",
+    "生": "学",
     "件": "部",
     "机": "委",
     "点": "站",
@@ -207,6 +209,10 @@ def _suffix_re() -> re.Pattern[str]:
 
 
 _WEAK = frozenset("办处室部委局厅队所站")
+# government bodies are named after their place (郾城区政府, 市人大); bare they are phrases
+_NEEDS_PLACE = frozenset(
+    {"政府", "人民政府", "人大", "政协", "人大常委会", "机关", "党委", "纪委", "监委"}
+)
 _ANCHOR = re.compile(
     r"^(?:省|市|区|县|镇|乡|村|团|中共|中国|中央|全国|国家|国务院|开发区|示范区|高新区)"
 )
@@ -228,7 +234,7 @@ def _valid(name: str, suffix: str) -> bool:
         return False
     if any(name.endswith(t) for t in lexicon.titles()):
         return False
-    if len(suffix) == 1 and suffix in _WEAK and not _anchored(name):
+    if ((len(suffix) == 1 and suffix in _WEAK) or suffix in _NEEDS_PLACE) and not _anchored(name):
         return False
     head = name[: -len(suffix)]
     if not head and name[0] in "省市县区州镇乡" and name.endswith("委"):
@@ -322,6 +328,10 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         start = left_extent(text, s_end, floor, verbs=False)
         if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
             continue
+        while (
+            start < m.start() and text[start] in "个所家座名" and text[start - 1 : start].isdigit()
+        ):
+            start += 1
         name = text[start:s_end]
         if not re.fullmatch(f"[{CJK_CLASS}A-Za-z0-9（）()·]+", name):
             continue

@@ -177,12 +177,15 @@ def _gazetteer() -> ahocorasick.Automaton:
 
 
 _NOT_COUNTRY_AFTER = re.compile("^(?:式|特色|共产党|人民|梦|好人|品牌|制造|药谷|农都)")
+_BEFORE_ALIAS = frozenset("在到赴从与和的及是了对向为把被将于至往省市县区、")
 _HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯")
 
 
 def _gazetteer_mentions(text: str) -> list[Mention]:
     out = []
-    for end, (word, name, kind) in _gazetteer().iter(text):
+    hits = list(_gazetteer().iter(text))
+    full_ends = {end + 1 for end, (word, name, _) in hits if word == name}
+    for end, (word, name, kind) in hits:
         start = end + 1 - len(word)
         after = text[end + 1 : end + 4]
         if word in _NOT_PLACES:
@@ -191,6 +194,11 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
         if word != name and after[:1] in ("路", "街", "道", "巷", "桥", "村"):
             continue
         if kind == "country" and _NOT_COUNTRY_AFTER.match(after):
+            continue
+        # a short form inside a longer word (南乐 in 河南乐山): it must follow a
+        # non-character, a function word or another place
+        glued = start > 0 and is_cjk(text[start - 1]) and text[start - 1] not in _BEFORE_ALIAS
+        if word != name and glued and start not in full_ends:
             continue
         # a two-character name right after another character is likely part of a word
         if (
@@ -226,9 +234,8 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
             start = parent.end
         else:
             limit = 10 if whole else 6
-            start = left_extent(
-                text, s_end, max(floor, parent.end if parent and not whole else floor), limit
-            )
+            lo = max(floor, parent.end if parent and not whole else floor)
+            start = left_extent(text, s_end, lo, limit, strict=True)
         while start < m.start() and text[start] in _HEAD_FUNCTION:
             start += 1
         name = text[start:s_end]

@@ -87,21 +87,28 @@ _CUT_TAGS = frozenset(
     {"v", "d", "ad", "p", "c", "r", "t", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"}
 )
 _PAIRING = frozenset("和与及、")
+# words that may sit inside an organization name but not inside a place name
+_STRICT_TAGS = frozenset({"vn", "a", "ad", "an", "i", "l"})
 
 
-def left_extent(text: str, end: int, floor: int, max_len: int = 25, verbs: bool = True) -> int:
+def left_extent(
+    text: str, end: int, floor: int, max_len: int = 25, verbs: bool = True, strict: bool = False
+) -> int:
     """Where a name ending at `end` starts: scan left over CJK characters (not past
-    `floor`, punctuation or `max_len`), then cut after the last boundary word, or at
-    a lone level character (`联合市纪委` -> `市纪委`), by dictionary tokens.
+    `floor`, punctuation or `max_len`), then cut after the last boundary word (a
+    listed one, or by its dictionary tag a verb, adverb, preposition ...), or at a
+    lone level character (`联合市纪委` -> `市纪委`), by dictionary tokens.
     `和`/`与`/`及` end the name only when a place or an organization stands before them,
-    since they also join words inside names (`发展和改革委员会`)."""
+    since they also join words inside names (`发展和改革委员会`). `verbs=False` keeps
+    verbs (they occur in organization names: 调解中心); `strict=True` also cuts at
+    verbal nouns and adjectives (for place names)."""
     from kg.tokenize import tag, words
 
     p = end
     while p > floor and end - p < max_len and (is_cjk(text[p - 1]) or text[p - 1] in "（）()·"):
         p -= 1
-    window = text[p:end]
-    toks = words(window)
+    clipped = p > floor and end - p >= max_len and is_cjk(text[p - 1])
+    toks = words(text[p:end])
     bounds = lexicon.boundaries()
     places = lexicon.divisions_by_name()
     suffixes = lexicon.org_suffixes()
@@ -110,6 +117,7 @@ def left_extent(text: str, end: int, floor: int, max_len: int = 25, verbs: bool 
     prev = ""
     for i, tok in enumerate(toks):
         nxt = pos + len(tok)
+        t = tag(tok) if len(tok) > 1 and i < len(toks) - 1 else ""
         if tok in _PAIRING:
             if i == 0 or prev in places or any(prev.endswith(s) for s in suffixes):
                 start = nxt
@@ -117,12 +125,8 @@ def left_extent(text: str, end: int, floor: int, max_len: int = 25, verbs: bool 
             tok in bounds
             or tok in OPEN_QUOTES
             or tok in CLOSE_QUOTES
-            or (
-                len(tok) > 1
-                and tag(tok) in _CUT_TAGS
-                and i < len(toks) - 1
-                and (verbs or tag(tok) != "v")
-            )
+            or (t in _CUT_TAGS and (verbs or t != "v"))
+            or (strict and t in _STRICT_TAGS)
         ):
             start = nxt
         elif (
@@ -135,4 +139,6 @@ def left_extent(text: str, end: int, floor: int, max_len: int = 25, verbs: bool 
             start = pos
         prev = tok
         pos = nxt
+    if clipped and start == 0 and len(toks) > 1:
+        start = len(toks[0])  # the window cut a word in two: drop the fragment
     return p + start
