@@ -16,7 +16,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg import lexicon
@@ -185,6 +185,7 @@ class _Resolver:
         scope = f"{slug(short(city))}/" if city and m.kind in (
             "town", "village", "community", "neighbourhood", "zone", "venue") else ""
         e = self.entity("place", f"place/{scope}{slug(m.name)}", m.name, m.text, art)
+        e.alts.update(a for a in m.alts if a != e.label)
         e.level = e.level or m.kind
         return e
 
@@ -225,8 +226,9 @@ def _pick_division(divs: tuple[lexicon.Division, ...], city: str | None) -> lexi
     return divs[0]
 
 
-def resolve(pages: list[tuple[list[Extraction], str | None]]) -> Resolved:
-    """Merge the extractions of every page (each with its home city) into entities."""
+def resolve(pages: Iterable[tuple[Sequence[Extraction], str | None]]) -> Resolved:
+    """Merge the extractions of every page (each with its home city) into entities.
+    `pages` may be a stream: each page is read once, in order."""
     r = _Resolver()
     for exs, city in pages:
         for ex in exs:
@@ -268,7 +270,9 @@ def _resolve_article(r: _Resolver, ex: Extraction, city: str | None) -> None:
             org_key = org.key
             org_by_name.setdefault(p.org, org_key)
         r.roles.add(p.role)
-        key = f"membership/{person.key.split('/', 1)[1]}/{slug(p.role)}/{(org_key or 'org/-').split('/', 1)[1]}"
+        who = person.key.split("/", 1)[1]
+        where = (org_key or "org/-").split("/", 1)[1]
+        key = f"membership/{who}/{slug(p.role)}/{where}"
         ms = r.memberships.get(key)
         if ms is None:
             ms = r.memberships[key] = Membership(

@@ -191,7 +191,7 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
         if word in _NOT_PLACES:
             continue
         # a short form glued to more name characters is another word (长安 in 长安街)
-        if word != name and after[:1] in ("路", "街", "道", "巷", "桥", "村"):
+        if after[:1] in ("路", "街", "巷") or (word != name and after[:1] in ("道", "桥", "村")):
             continue
         if kind == "country" and _NOT_COUNTRY_AFTER.match(after):
             continue
@@ -236,7 +236,11 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
             limit = 10 if whole else 6
             lo = max(floor, parent.end if parent and not whole else floor)
             start = left_extent(text, s_end, lo, limit, strict=True)
-        while start < m.start() and text[start] in _HEAD_FUNCTION:
+        while (
+            start < m.start()
+            and text[start] in _HEAD_FUNCTION
+            and not (parent and start == parent.end)
+        ):
             start += 1
         name = text[start:s_end]
         head = name[: -len(m.group(0))]
@@ -250,7 +254,12 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
             or not re.fullmatch(f"[{CJK_CLASS}0-9]+", name)
         ):
             continue
-        mention = Mention(start, s_end, name, "place", "place-suffix", kind=kind)
+        # a zone or venue named with its place also goes by the rest (江杨市场 for 上海市江杨市场)
+        inner = next((k for k in ends if k > start and ends[k].start == start and k < s_end), None)
+        alts = (text[inner:s_end],) if inner is not None and whole and s_end - inner >= 3 else ()
+        if whole and not alts and name[0] in "省市县区" and len(name) > 4:
+            alts = (name[1:],)
+        mention = Mention(start, s_end, name, "place", "place-suffix", kind=kind, alts=alts)
         out.append(mention)
         ends[s_end] = mention
     return out
