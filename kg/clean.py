@@ -131,7 +131,7 @@ def join_wrapped_lines(text: str) -> str:
             and line[-1] not in _TERMINAL
             and not line.startswith(_OPENERS)
             and not nxt.startswith(_OPENERS)
-            and not _SIGNED.search(line)
+            and not (_SIGNED.search(line) and (" " in line[-6:] or not width))
         ):
             pending = cur
             continue

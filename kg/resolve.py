@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from kg import lexicon
 from kg.model import Extraction, Mention
 
-_RELATIVE_CITY = re.compile(r"^市(?!场|民|区|中心|直)")
+_RELATIVE_CITY = re.compile(r"^市(?!场|民|区|直)")
 _RELATIVE_PROVINCE = re.compile(r"^省(?!内|外|级)")
 _RELATIVE_LOCAL = re.compile(r"^(?:区|县|镇|乡)(?!域|级|内|外)")
 _IRI_UNSAFE = re.compile(r"[^\w\u3400-\u9fff-]")

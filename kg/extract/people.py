@@ -16,7 +16,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 from kg import lexicon
-from kg.extract.text import CJK_CLASS, is_cjk, left_extent, name_shape, title_at, titles_in
+from kg.extract.text import (
+    CJK_CLASS,
+    FUNCTION_SURNAMES,
+    is_cjk,
+    left_extent,
+    name_shape,
+    title_at,
+    titles_in,
+)
 from kg.model import Mention, Position, Sentence
 from kg.tokenize import words
 
@@ -239,7 +247,7 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
         return long
     if long <= len(text) and name_shape(text[i:long]) and text[long - 1] not in _VERB_INITIAL:
         return long
-    if name_shape(text[i:short]):
+    if name_shape(text[i:short]) and text[i] not in FUNCTION_SURNAMES:
         return short
     return None
 

@@ -22,7 +22,7 @@ NOT_IN_NAME = frozenset(
 
 
 # surnames that are far more often prepositions or conjunctions
-_FUNCTION_SURNAMES = frozenset("从在向对与和将把被为到自据经由以")
+FUNCTION_SURNAMES = frozenset("从在向对与和将把被为到自据经由以")
 
 
 def is_cjk(ch: str) -> bool:
@@ -61,7 +61,7 @@ def name_shape(name: str) -> bool:
         return False
     if not 1 <= len(given) <= 2 or any(c in NOT_IN_NAME for c in given):
         return False
-    if name[0] in _FUNCTION_SURNAMES and (given in lexicon.divisions_by_name() or len(name) == 3):
+    if name[0] in FUNCTION_SURNAMES and (given in lexicon.divisions_by_name() or len(name) == 3):
         return False  # `从河南…`, `在全市…`: a preposition, not a surname
     return title_at(name, 1) is None and title_at(name, 2) is None
 
