@@ -94,7 +94,7 @@ class Division:
 def divisions() -> dict[str, Division]:
     """Administrative divisions by code (see lexicons/README.md for provenance)."""
     out = {}
-    for row in _table("divisions.tsv"):
+    for row in [*_table("divisions.tsv"), *_table("divisions_updates.tsv")]:
         aliases = tuple(a for a in row["aliases"].split(",") if a)
         out[row["code"]] = Division(row["code"], row["name"], row["level"], row["parent"], aliases)
     return out

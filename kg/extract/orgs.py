@@ -58,7 +58,8 @@ _BREAKS = {
     "里": "",
 }
 _GENERIC_HEADS = re.compile(
-    r"^(?:各|各级|相关|有关|该|本|我|其|全|这|那|每|某|一些|多家|多个|一个|两个|三个|\d+个|\d+家|"
+    r"^(?:各|各级|相关|有关|该|本|我|其|全|这|那|每|某|一些|多家|多个|一个|一家|一所|一座|两个|三个|"
+    r"\d+个|\d+家|所有|部分|个别|有的|不少|许多|"
     r"下属|上级|主管|职能|属地|基层|驻地|辖区)"
 )
 _NOT_ORGS = frozenset(
@@ -232,7 +233,9 @@ def _valid(name: str, suffix: str) -> bool:
     toks = words(name)
     if toks and toks[-1] in _NOT_ORGS and toks[-1] != name:
         return False
-    if any(name.endswith(t) for t in lexicon.titles()):
+    if name.endswith(("干部", "党员")) or any(name.endswith(t) for t in lexicon.titles()):
+        return False
+    if any(c in "着了过吗呢吧啊" for c in name):
         return False
     if ((len(suffix) == 1 and suffix in _WEAK) or suffix in _NEEDS_PLACE) and not _anchored(name):
         return False
@@ -325,7 +328,7 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
             toks = words(text[last_end : m.start()])
             if toks and len(toks[0]) > 1 and tag(toks[0]) == "v":
                 floor = last_end + len(toks[0])
-        start = left_extent(text, s_end, floor, verbs=False)
+        start = left_extent(text, s_end, floor)
         if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
             continue
         while (

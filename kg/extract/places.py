@@ -132,6 +132,10 @@ _NOT_PLACES = frozenset(
         "市区",
         "城区",
         "郊区",
+        "山区",
+        "库区",
+        "湖区",
+        "景区",
         "景区",
         "园",
         "村民",
@@ -145,6 +149,10 @@ _NOT_PLACES = frozenset(
         "城区",
         "矿区",
         "郊区",
+        "山区",
+        "库区",
+        "湖区",
+        "景区",
     ]
 )
 _HEAD_STOP = re.compile(r"^(?:各|全|该|本|每|多|一|两|几|这|那|其|我|新建|建成|打造|部分|所有|\d)")
@@ -177,6 +185,9 @@ def _gazetteer() -> ahocorasick.Automaton:
 
 
 _NOT_COUNTRY_AFTER = re.compile("^(?:式|特色|共产党|人民|梦|好人|品牌|制造|药谷|农都)")
+_NEVER_IN_PLACE = frozenset(
+    "的是个和进逐要了在与着把被让给为以于到都也还就很更最所这那些其每各该本此帮助入0123456789"
+)
 _BEFORE_ALIAS = frozenset("在到赴从与和的及是了对向为把被将于至往省市县区、")
 _HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯")
 
@@ -212,16 +223,19 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
     return out
 
 
-def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> list[Mention]:
+def _pattern_mentions(
+    text: str, floor_of: list[int], known: list[Mention]
+) -> tuple[list[Mention], set[Mention]]:
     """Places named by their suffix, left to right, so that each can bound the next
     (`召陵区|翟庄街道|冯庄村`)."""
     ends = {m.end: m for m in known}
     out = []
+    dropped: set[Mention] = set()
     for m in _PATTERN_RE.finditer(text):
         s_end = m.end()
         kind = _PATTERN_KIND[m.group(0)]
         nxt = text[s_end : s_end + 1]
-        if nxt and nxt in "民委长级里内外部镇乡村干":
+        if nxt and nxt in "民委长级里内外部镇乡村干貌落集庄":
             continue
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         # a place written right before bounds the name: 临颍县|巨陵镇
@@ -230,7 +244,15 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
             None,
         )
         whole = kind in ("zone", "venue")
-        if parent and not whole and m.start() - parent.end <= 4:
+        if (
+            parent
+            and parent.text != parent.norm
+            and parent.rule == "gazetteer"
+            and (m.start() - parent.end <= 1)
+        ):
+            start = parent.start  # a short form opening a village name: 榆林|坡村 is 榆林坡村
+            dropped.add(parent)
+        elif parent and not whole and m.start() - parent.end <= 4:
             start = parent.end
         else:
             limit = 10 if whole else 6
@@ -249,7 +271,8 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
         elif (
             name in _NOT_PLACES
             or (len(m.group(0)) == 1 and name[-2:] in _NOT_PLACES)
-            or len(head) < (1 if kind in ("town", "village") else 2)
+            or len(head) < 2
+            or any(c in _NEVER_IN_PLACE for c in head)
             or _HEAD_STOP.match(name)
             or not re.fullmatch(f"[{CJK_CLASS}0-9]+", name)
         ):
@@ -262,13 +285,14 @@ def _pattern_mentions(text: str, floor_of: list[int], known: list[Mention]) -> l
         mention = Mention(start, s_end, name, "place", "place-suffix", kind=kind, alts=alts)
         out.append(mention)
         ends[s_end] = mention
-    return out
+    return out, dropped
 
 
 def extract_places(text: str, floor_of: list[int]) -> tuple[list[Mention], list[Link]]:
     """Place mentions of an article and the containment links written in it."""
     gaz = _gazetteer_mentions(text)
-    pat = _pattern_mentions(text, floor_of, gaz)
+    pat, dropped = _pattern_mentions(text, floor_of, gaz)
+    gaz = [g for g in gaz if g not in dropped]
     # longest wins among overlapping gazetteer and pattern hits
     from kg.extract.text import filter_spans
 

@@ -86,7 +86,7 @@ _LEVEL_TOKENS = frozenset("省市县区镇乡")
 _CUT_TAGS = frozenset(
     {"v", "d", "ad", "p", "c", "r", "t", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"}
 )
-_PAIRING = frozenset("和与及、")
+_PAIRING = frozenset("和及、")
 # words that may sit inside an organization name but not inside a place name
 _STRICT_TAGS = frozenset({"vn", "a", "ad", "an", "i", "l"})
 
@@ -112,6 +112,7 @@ def left_extent(
     bounds = lexicon.boundaries()
     places = lexicon.divisions_by_name()
     suffixes = lexicon.org_suffixes()
+    org_verbs = lexicon.words("org_verbs.tsv")
     start = 0
     pos = 0
     prev = ""
@@ -119,13 +120,19 @@ def left_extent(
         nxt = pos + len(tok)
         t = tag(tok) if len(tok) > 1 and i < len(toks) - 1 else ""
         if tok in _PAIRING:
-            if i == 0 or prev in places or any(prev.endswith(s) for s in suffixes):
+            after = toks[i + 1][:1] if i + 1 < len(toks) else ""
+            if (
+                i == 0
+                or prev in places
+                or any(prev.endswith(s) for s in suffixes)
+                or after in _LEVEL_TOKENS
+            ):
                 start = nxt
         elif (
             tok in bounds
             or tok in OPEN_QUOTES
             or tok in CLOSE_QUOTES
-            or (t in _CUT_TAGS and (verbs or t != "v"))
+            or (t in _CUT_TAGS and (verbs or t != "v") and tok not in org_verbs)
             or (strict and t in _STRICT_TAGS)
         ):
             start = nxt
