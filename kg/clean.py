@@ -129,7 +129,7 @@ def join_wrapped_lines(text: str) -> str:
         if (
             full
             and line[-1] not in _TERMINAL
-            and not line.startswith(_OPENERS)
+            and not line.startswith(("#", "■", "□", "●"))
             and not nxt.startswith(_OPENERS)
             and not (_SIGNED.search(line) and (" " in line[-6:] or not width))
         ):

@@ -19,13 +19,30 @@ _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _MAX_ARTICLE = 20_000
 
 
+_NOT_TITLE = re.compile(r"^(?:本报讯|[■□●◆▲]|(?:本报)?(?:见习)?记者|通讯员|\d+\s*[^\s]{0,6}$)")
+
+
 def _title_of(text: str) -> str | None:
+    """The item's heading: a markdown heading, else the first short line that is not a
+    credit line; when the body comes first, the first short line after it."""
     for line in text.split("\n")[:6]:
         line = line.strip()
         m = _HEADING.match(line)
         if m:
             return m.group(1).strip()
-        if 4 <= len(line) <= 40 and not re.search(r"[。，,；;！？]", line):
+        if (
+            4 <= len(line) <= 40
+            and not re.search(r"[。，,；;！？]", line)
+            and not _NOT_TITLE.match(line)
+        ):
+            return line
+    for line in text.split("\n")[6:]:
+        line = line.strip()
+        if (
+            6 <= len(line) <= 40
+            and not re.search(r"[。，,；;！？、]", line)
+            and not _NOT_TITLE.match(line)
+        ):
             return line
     return None
 

@@ -105,3 +105,9 @@ def test_orgs_company_list() -> None:
 def test_orgs_no_company_list_of_generic_words() -> None:
     names = _names("聚焦重点行业、重点领域和关键环节等企业开展排查。", "org")
     assert not names & {"重点行业", "重点领域", "关键环节"}
+
+
+def test_programs_run_by_the_organization_before_them() -> None:
+    ex = _ex("近日，市妇联在全市开展“巾帼护家”行动。")
+    links = {(lk.kind, lk.source, lk.target) for lk in ex.links}
+    assert ("program_org", "巾帼护家", "市妇联") in links

@@ -39,6 +39,24 @@ def _org_links(orgs: list[Mention], places: list[Mention]) -> list[Link]:
     return links
 
 
+def _program_links(mentions: list[Mention], sents: list[Sentence]) -> list[Link]:
+    """A programme is run by the organization, and held in the place, named last
+    before it in its sentence (`市总工会开展“X”活动`), else by the sentence's subject
+    organization when the sentence opens with one."""
+    links = []
+    for s in sents:
+        inside = [m for m in mentions if s.start <= m.start < s.end]
+        for p in (m for m in inside if m.label == "program"):
+            orgs = [m for m in inside if m.label == "org" and m.end <= p.start]
+            places = [m for m in inside if m.label == "place" and m.end <= p.start]
+            key = p.alts[0] if p.alts else p.name  # what the programme is resolved by
+            if orgs:
+                links.append(Link("program_org", key, orgs[-1].name, "same-sentence"))
+            if places:
+                links.append(Link("program_place", key, places[-1].name, "same-sentence"))
+    return links
+
+
 def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Extraction:
     """All mentions, positions and links of one article. `known` are person names
     confirmed elsewhere in the corpus."""
@@ -56,5 +74,6 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     mentions = tuple(
         sorted({*persons, *orgs, *places, *programs}, key=lambda m: (m.start, m.end, m.label))
     )
-    links = tuple(dict.fromkeys([*place_links, *_org_links(orgs, places)]))
+    program_links = _program_links(list(mentions), sents)
+    links = tuple(dict.fromkeys([*place_links, *_org_links(orgs, places), *program_links]))
     return Extraction(article, mentions, tuple(dict.fromkeys(people.positions)), links)

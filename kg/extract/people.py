@@ -403,7 +403,10 @@ def extract_people(
         persons.append(Mention(s, e, text[s:e], "person", rule))
 
     def position(name: str, role: str, org: str | None, sent: Sentence, rule: str) -> None:
-        positions.append(Position(name, role, org, sent.start, sent.end, sent.text.strip(), rule))
+        lead = len(sent.text) - len(sent.text.lstrip())
+        evidence = sent.text.strip()
+        start = sent.start + lead
+        positions.append(Position(name, role, org, start, start + len(evidence), evidence, rule))
 
     for sent in sentences:
         last_org: str | None = None
