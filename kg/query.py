@@ -1,11 +1,36 @@
-"""SPARQL over kg graphs: loading, running queries, counting."""
+"""SPARQL over kg graphs: loading, running queries safely, named queries, result formats
+and summary statistics.
+
+Named queries are the `.rq` files of `kg/queries/`. Each is a complete SPARQL query (its
+own PREFIX lines) whose first line is `# description: ...`; a line `# param NAME: ...`
+declares a parameter, bound to the variable `?NAME` as a plain literal (never pasted into
+the query text).
+
+    >>> import kg, kg.query
+    >>> g = kg.load("output/graph.ttl")
+    >>> kg.query.named("positions", g, person="张三")      # -> list of dicts
+    >>> kg.query.positions(g, person="张三")               # the same
+"""
 
 from __future__ import annotations
 
+import csv
+import io
+import json
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
 from pathlib import Path
+from typing import Any
 
-from rdflib import Graph
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.namespace import XSD
+from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
+from rdflib.term import Identifier, Node
 
 from kg.namespace import KGO, KGR, SDO
 
@@ -20,34 +45,409 @@ PREFIXES = {
     "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
     "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
     "xsd": "http://www.w3.org/2001/XMLSchema#",
+    "owl": "http://www.w3.org/2002/07/owl#",
 }
+
+FORMATS = ("table", "csv", "tsv", "json")
+_QUAD_FORMATS = frozenset({"trig", "nquads", "trix"})
+_TABLE_CELL = 60  # display columns a table cell may take before it is cut with …
 
 
 class QueryError(Exception):
     """A graph that cannot be read or a query that cannot run; the message says why."""
 
 
+# ---------------------------------------------------------------------------
+# loading and running
+
+
 def load(path: str | Path) -> Graph:
-    """Read a graph file (format from its extension; Turtle by default)."""
+    """Read a graph file, format from its extension (Turtle by default). TriG and
+    N-Quads give a Dataset whose default graph is the union of its named graphs, so
+    plain queries see every triple and `GRAPH ?g { ... }` sees the per-article graphs."""
     from rdflib.util import guess_format
 
+    if str(path).startswith("oxigraph:"):  # a store of kg build --store (kg.store)
+        from kg.store import StoreError, open_graph
+
+        try:
+            return open_graph(path)
+        except StoreError as e:
+            raise QueryError(str(e)) from e
     p = Path(path)
     if not p.is_file():
         raise QueryError(f"no such graph file: {p}")
-    g = Graph()
+    fmt = guess_format(str(p)) or "turtle"
+    g: Graph = Dataset(default_union=True) if fmt in _QUAD_FORMATS else Graph()
     try:
-        g.parse(p, format=guess_format(str(p)) or "turtle")
+        g.parse(p, format=fmt)
     except Exception as e:  # rdflib raises many parser-specific types
-        raise QueryError(f"cannot read {p} as RDF: {e}") from e
+        raise QueryError(f"cannot read {p} as RDF ({fmt}): {e}") from e
     return g
 
 
-def run(g: Graph, sparql: str) -> Result:
-    """Run SPARQL text with kg's prefixes predeclared."""
+def prepare(sparql: str, allow_service: bool = False) -> Query:
+    """Parse SPARQL text with kg's prefixes predeclared. Refuses queries that reach
+    outside the graph (SERVICE, FROM, FROM NAMED), found in the parsed algebra, unless
+    `allow_service`."""
+    from rdflib.plugins.sparql import prepareQuery
+
     try:
-        return g.query(sparql, initNs=PREFIXES)
+        q = prepareQuery(sparql, initNs=PREFIXES)
+    except Exception as e:  # pyparsing and rdflib errors alike
+        raise QueryError(f"bad SPARQL: {_one_line(str(e))}") from e
+    if not allow_service:
+        remote = remote_access(q)
+        if remote:
+            raise QueryError(
+                f"the query uses {remote}, which fetches data over the network; "
+                "run it with --allow-service (allow_service=True) if you mean it"
+            )
+    return q
+
+
+def remote_access(q: Query) -> str | None:
+    """'SERVICE <iri>' or 'FROM <iri>' when the parsed query reads outside the graph
+    (rdflib would fetch it), else None. A string literal mentioning SERVICE is not one."""
+    for node in _walk(q.algebra):
+        name = getattr(node, "name", None)
+        if name == "ServiceGraphPattern":
+            return f"SERVICE {_n3(dict.get(node, 'term'))}"
+        if name == "DatasetClause":
+            if dict.get(node, "named") is not None:
+                return f"FROM NAMED {_n3(dict.get(node, 'named'))}"
+            return f"FROM {_n3(dict.get(node, 'default'))}"
+    return None
+
+
+def _n3(term: Any) -> str:
+    return term.n3() if hasattr(term, "n3") else str(term)
+
+
+def _walk(node: Any) -> Iterator[Any]:
+    """Every node of a parsed query's algebra (CompValues are dicts; lists nest)."""
+    stack = [node]
+    seen: set[int] = set()
+    while stack:
+        n = stack.pop()
+        if id(n) in seen:
+            continue
+        seen.add(id(n))
+        if isinstance(n, dict):
+            yield n
+            stack.extend(n.values())
+        elif isinstance(n, (list, tuple, set)):
+            stack.extend(n)
+
+
+def run(
+    g: Graph,
+    sparql: str | Query,
+    bindings: Mapping[str, Identifier] | None = None,
+    allow_service: bool = False,
+) -> Result:
+    """Run a SPARQL query with kg's prefixes predeclared and `bindings` as initial values
+    of variables. Text is checked first (`prepare`) and then handed to the graph as text,
+    so a store with its own SPARQL engine (oxrdflib) runs it natively."""
+    if isinstance(sparql, Query):
+        if not allow_service and remote_access(sparql):
+            raise QueryError("the prepared query fetches remote data; pass allow_service=True")
+        query: str | Query = sparql
+    else:
+        prepare(sparql, allow_service)
+        query = sparql
+    try:
+        return g.query(query, initNs=PREFIXES, initBindings=dict(bindings or {}))
     except Exception as e:
-        raise QueryError(f"bad SPARQL: {e}") from e
+        raise QueryError(f"query failed: {_one_line(str(e))}") from e
+
+
+def _one_line(s: str) -> str:
+    return " ".join(s.split())
+
+
+# ---------------------------------------------------------------------------
+# named queries
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A `.rq` file of kg/queries: its name (file stem), one-line description,
+    parameters (name -> description) and text."""
+
+    name: str
+    description: str
+    params: tuple[tuple[str, str], ...]
+    text: str
+
+    @property
+    def param_names(self) -> tuple[str, ...]:
+        return tuple(p for p, _ in self.params)
+
+
+_PARAM = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)$")
+
+
+def parse_named(name: str, text: str) -> NamedQuery:
+    """Read the header comments of a named query."""
+    lines = text.splitlines()
+    first = lines[0] if lines else ""
+    if not first.startswith("# description:"):
+        raise QueryError(f"named query {name!r} does not start with '# description:'")
+    params = []
+    for line in lines[1:]:
+        if not line.startswith("#"):
+            break
+        m = _PARAM.match(line)
+        if m:
+            params.append((m.group(1), m.group(2).strip()))
+    return NamedQuery(name, first.split(":", 1)[1].strip(), tuple(params), text)
+
+
+@cache
+def _named_queries() -> dict[str, NamedQuery]:
+    folder = resources.files("kg").joinpath("queries")
+    out = {}
+    for f in folder.iterdir():
+        if f.name.endswith(".rq"):
+            name = f.name[: -len(".rq")]
+            out[name] = parse_named(name, f.read_text(encoding="utf-8"))
+    return dict(sorted(out.items()))
+
+
+def list_named() -> list[NamedQuery]:
+    """The named queries shipped with kg, by name."""
+    return list(_named_queries().values())
+
+
+def get_named(name: str) -> NamedQuery:
+    queries = _named_queries()
+    if name not in queries:
+        raise QueryError(f"unknown named query {name!r}; known: {', '.join(queries)}")
+    return queries[name]
+
+
+def bind_params(nq: NamedQuery, params: Mapping[str, str]) -> dict[str, Literal]:
+    """Parameter values as plain literals, after checking that every declared parameter
+    is given and no other."""
+    unknown = sorted(set(params) - set(nq.param_names))
+    if unknown:
+        allowed = ", ".join(nq.param_names) or "none"
+        raise QueryError(
+            f"named query {nq.name!r} has no parameter {unknown[0]!r} (parameters: {allowed})"
+        )
+    missing = [p for p in nq.param_names if p not in params]
+    if missing:
+        raise QueryError(f"named query {nq.name!r} needs --param {missing[0]}=VALUE")
+    return {k: Literal(str(v)) for k, v in params.items()}
+
+
+def run_named(
+    name: str, g: Graph, params: Mapping[str, str] | None = None, allow_service: bool = False
+) -> Result:
+    nq = get_named(name)
+    bindings = bind_params(nq, params or {})
+    return run(g, nq.text, bindings, allow_service)
+
+
+def named(query_name: str, graph: Graph, /, **params: str) -> list[dict[str, Any]]:
+    """Run a named query; rows as dicts of plain Python values (see `rows`)."""
+    return rows(run_named(query_name, graph, params))
+
+
+def people(graph: Graph) -> list[dict[str, Any]]:
+    """Persons with their posts (name, role, organization, person)."""
+    return named("people", graph)
+
+
+def positions(graph: Graph, person: str) -> list[dict[str, Any]]:
+    """Every post of the person named `person`, with evidence and source article."""
+    return named("positions", graph, person=person)
+
+
+def members(graph: Graph, org: str) -> list[dict[str, Any]]:
+    """Who holds which role in the organization named `org` and its sub-units."""
+    return named("members", graph, org=org)
+
+
+def programs(graph: Graph) -> list[dict[str, Any]]:
+    """Programmes with the organizations that run them and how often they are mentioned."""
+    return named("programs", graph)
+
+
+def org_tree(graph: Graph) -> list[dict[str, Any]]:
+    """The sub-organization hierarchy."""
+    return named("org-tree", graph)
+
+
+def places(graph: Graph) -> list[dict[str, Any]]:
+    """The place hierarchy."""
+    return named("places", graph)
+
+
+def mentions(graph: Graph, name: str) -> list[dict[str, Any]]:
+    """The articles that mention the entity called `name` (label or alias)."""
+    return named("mentions", graph, name=name)
+
+
+# ---------------------------------------------------------------------------
+# results
+
+
+def plain(term: Node | None) -> Any:
+    """A result term as a plain Python value: IRIs and strings as str, numbers and
+    dates as int/float/date, unbound as None."""
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.language or term.datatype in (None, XSD.string):
+            return str(term)
+        value = term.toPython()
+        return str(term) if isinstance(value, Literal) else value
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def rows(res: Result) -> list[dict[str, Any]]:
+    """SELECT results as dicts (one key per projected variable, None when unbound)."""
+    names = [str(v) for v in res.vars or []]
+    return [{n: plain(t) for n, t in zip(names, row, strict=True)} for row in res]  # type: ignore[arg-type]
+
+
+def format_result(res: Result, fmt: str = "table") -> str:
+    """SELECT or ASK results as `table` (aligned for CJK), `csv` or `tsv` (W3C SPARQL 1.1
+    CSV/TSV results) or `json` (W3C SPARQL 1.1 results JSON). Graph results (CONSTRUCT,
+    DESCRIBE) as Turtle (`table`) or JSON-LD (`json`)."""
+    if fmt not in FORMATS:
+        raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+    if res.type in ("CONSTRUCT", "DESCRIBE"):
+        if fmt not in ("table", "json"):
+            raise QueryError(
+                f"{res.type} gives a graph: use --format table (Turtle) or json (JSON-LD)"
+            )
+        assert res.graph is not None
+        return str(res.graph.serialize(format="turtle" if fmt == "table" else "json-ld"))
+    if res.type == "ASK":
+        if fmt == "json":
+            return json.dumps({"head": {}, "boolean": bool(res.askAnswer)}) + "\n"
+        if fmt == "table":
+            return ("yes" if res.askAnswer else "no") + "\n"
+        raise QueryError("ASK gives a yes/no answer: use --format table or json")
+    names = [str(v) for v in res.vars or []]
+    table: list[list[Node | None]] = [list(r) for r in res]  # type: ignore[arg-type]
+    if fmt == "table":
+        return format_table(names, [[_short(t) for t in r] for r in table])
+    if fmt == "tsv":
+        lines = ["\t".join(f"?{n}" for n in names)]
+        lines += ["\t".join(_tsv_term(t) for t in r) for r in table]
+        return "\n".join(lines) + "\n"
+    if fmt == "csv":
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\r\n")
+        w.writerow(names)
+        w.writerows([["" if t is None else _csv_term(t) for t in r] for r in table])
+        return buf.getvalue()
+    # one binding a line: valid JSON that still reads (and diffs) line by line
+    bindings = [
+        json.dumps({n: _json_term(t) for n, t in zip(names, r, strict=True) if t is not None},
+                   ensure_ascii=False)
+        for r in table
+    ]
+    head = json.dumps({"vars": names}, ensure_ascii=False)
+    body = "".join(f"  {b}{',' if i < len(bindings) - 1 else ''}\n" for i, b in enumerate(bindings))
+    return f'{{"head": {head},\n "results": {{"bindings": [\n{body} ]}}}}\n'
+
+
+def _csv_term(t: Node) -> str:
+    return f"_:{t}" if isinstance(t, BNode) else str(t)
+
+
+def _json_term(t: Node) -> dict[str, str]:
+    if isinstance(t, URIRef):
+        return {"type": "uri", "value": str(t)}
+    if isinstance(t, BNode):
+        return {"type": "bnode", "value": str(t)}
+    assert isinstance(t, Literal)
+    out = {"type": "literal", "value": str(t)}
+    if t.language:
+        out["xml:lang"] = t.language
+    elif t.datatype is not None and t.datatype != XSD.string:
+        out["datatype"] = str(t.datatype)
+    return out
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _tsv_term(t: Node | None) -> str:
+    """A term in the Turtle syntax the SPARQL TSV format asks for; '' when unbound."""
+    if t is None:
+        return ""
+    if isinstance(t, URIRef):
+        return f"<{t}>"
+    if isinstance(t, BNode):
+        return f"_:{t}"
+    assert isinstance(t, Literal)
+    s = f'"{str(t).translate(_TSV_ESCAPES)}"'
+    if t.language:
+        return f"{s}@{t.language}"
+    if t.datatype is not None and t.datatype != XSD.string:
+        return f"{s}^^<{t.datatype}>"
+    return s
+
+
+def compact(iri: str) -> str:
+    """An IRI as prefix:local with the longest matching kg prefix, else unchanged."""
+    best = ""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
+            best = prefix
+    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
+
+
+def _short(t: Node | None) -> str:
+    if t is None:
+        return ""
+    if isinstance(t, URIRef):
+        return compact(str(t))
+    return _csv_term(t)
+
+
+def width(s: str) -> int:
+    """Display width in a terminal: wide and full-width characters count two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
+
+
+def _cut(s: str, limit: int) -> str:
+    s = " ".join(s.split())
+    if width(s) <= limit:
+        return s
+    out, w = [], 0
+    for c in s:
+        cw = width(c)
+        if w + cw > limit - 1:
+            break
+        out.append(c)
+        w += cw
+    return "".join(out) + "…"
+
+
+def format_table(
+    names: Sequence[str], table: Iterable[Sequence[str]], limit: int = _TABLE_CELL
+) -> str:
+    """Columns aligned by display width (CJK counts double); long cells cut with …."""
+    cells = [[_cut(c, limit) for c in r] for r in table]
+    widths = [max([width(n)] + [width(r[i]) for r in cells]) for i, n in enumerate(names)]
+
+    def line(r: Sequence[str]) -> str:
+        return "  ".join(c + " " * (w - width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
+
+    return "".join(line(r) + "\n" for r in [list(names), *cells])
+
+
+# ---------------------------------------------------------------------------
+# summaries
 
 
 _COUNTS = """
@@ -65,3 +465,84 @@ WHERE {
 def counts(g: Graph) -> dict[str, int]:
     row = next(iter(run(g, _COUNTS)))
     return {str(k): int(v) for k, v in row.asdict().items()}  # type: ignore[union-attr]
+
+
+_TYPES = "SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type"
+
+# distinct entities one step away: through a membership (person <-> organization) or
+# a direct link between entities
+_CONNECTED = """
+SELECT ?e ?label ?kind (COUNT(DISTINCT ?n) AS ?links)
+WHERE {
+  { ?m org:member ?e ; org:organization ?n } UNION { ?m org:member ?n ; org:organization ?e }
+  UNION { ?e org:subOrganizationOf|schema:containedInPlace|schema:location|kgo:runBy ?n }
+  UNION { ?n org:subOrganizationOf|schema:containedInPlace|schema:location|kgo:runBy ?e }
+  ?e rdfs:label ?label .
+  VALUES (?type ?kind) { (foaf:Person "person") (org:Organization "organization")
+                         (schema:Place "place") (kgo:Program "programme") }
+  ?e a ?type .
+}
+GROUP BY ?e ?label ?kind
+"""
+
+_REACH = """
+SELECT ?p ?label (COUNT(DISTINCT ?a) AS ?articles) (COUNT(DISTINCT ?o) AS ?orgs)
+       (SAMPLE(?c) AS ?mentions)
+WHERE {
+  ?p a kgo:Program ; rdfs:label ?label .
+  OPTIONAL { ?a schema:mentions ?p }
+  OPTIONAL { ?p kgo:runBy ?o }
+  OPTIONAL { ?p kgo:mentionCount ?c }
+}
+GROUP BY ?p ?label
+"""
+
+
+@dataclass(frozen=True)
+class Stats:
+    """What `kg stats` prints: entity counts by type, the most connected entities
+    (label, kind, linked entities, IRI) and programmes by reach (label, articles,
+    organizations running them, mentions, IRI)."""
+
+    types: list[tuple[str, int]]
+    connected: list[tuple[str, str, int, str]]
+    programmes: list[tuple[str, int, int, int, str]]
+
+
+def _select(g: Graph, sparql: str) -> list[list[Any]]:
+    """SELECT rows as lists of plain values."""
+    return [list(r.values()) for r in rows(run(g, sparql))]
+
+
+def stats(g: Graph, top: int = 10) -> Stats:
+    types = sorted(((compact(t), int(n)) for t, n in _select(g, _TYPES)),
+                   key=lambda t: (-t[1], t[0]))
+    conn = sorted(((label, kind, int(n), e) for e, label, kind, n in _select(g, _CONNECTED)),
+                  key=lambda t: (-t[2], t[0], t[3]))
+    reach = sorted(
+        ((label, int(a), int(o), int(c or 0), p) for p, label, a, o, c in _select(g, _REACH)),
+        key=lambda t: (-t[1], -t[2], -t[3], t[0], t[4]),
+    )
+    return Stats(types, conn[:top], reach[:top])
+
+
+def format_stats(s: Stats) -> str:
+    parts = ["Entities by type",
+             format_table(["type", "count"], [[t, str(n)] for t, n in s.types]),
+             "Most connected entities (distinct entities linked by a position or a relation)",
+             format_table(["entity", "kind", "links", "iri"],
+                          [[label, kind, str(n), compact(iri)]
+                           for label, kind, n, iri in s.connected]),
+             "Programmes by reach",
+             format_table(["programme", "articles", "organizations", "mentions", "iri"],
+                          [[label, str(a), str(o), str(m), compact(iri)]
+                           for label, a, o, m, iri in s.programmes])]
+    return "\n".join(parts)
+
+
+__all__ = [
+    "FORMATS", "PREFIXES", "NamedQuery", "QueryError", "Stats", "compact", "counts",
+    "format_result", "format_stats", "format_table", "get_named", "list_named", "load", "members",
+    "mentions", "named", "org_tree", "people", "places", "plain", "positions", "prepare",
+    "programs", "remote_access", "rows", "run", "run_named", "stats",
+]
