@@ -243,6 +243,8 @@ def _pattern_mentions(
             (ends[i] for i in range(m.start(), max(floor, m.start() - 6) - 1, -1) if i in ends),
             None,
         )
+        if parent and not all(is_cjk(c) for c in text[parent.end : m.start()]):
+            parent = None  # a list (`甲村、乙镇`), not a nesting
         whole = kind in ("zone", "venue")
         if (
             parent
