@@ -95,6 +95,7 @@ def home_city(extractions: Iterable[Extraction], forced: str | None = None) -> s
     """The prefecture-level city a page is about (full name, e.g. 漯河市)."""
     if forced:
         return canonical_city(forced)
+    extractions = list(extractions)
     votes: Counter[str] = Counter()
     first: dict[str, int] = {}
     pos = 0
@@ -104,6 +105,18 @@ def home_city(extractions: Iterable[Extraction], forced: str | None = None) -> s
                 votes[m.name] += 1
                 first.setdefault(m.name, pos)
                 pos += 1
+    if not votes:
+        # no city named: the city that the named counties and districts belong to
+        divs = lexicon.divisions()
+        for ex in extractions:
+            for m in ex.mentions:
+                if m.label == "place" and m.kind == "county":
+                    for d in lexicon.divisions_by_name().get(m.name, ())[:1]:
+                        parent = divs.get(d.parent)
+                        if parent is not None and parent.level == "city":
+                            votes[parent.name] += 1
+                            first.setdefault(parent.name, pos)
+                            pos += 1
     if not votes:
         return None
     return sorted(votes, key=lambda c: (-votes[c], first[c]))[0]

@@ -67,3 +67,11 @@ def test_pipeline_output_identical_across_processes(tmp_path: Path) -> None:
         )
         outs.append(((d / "graph.ttl").read_bytes(), (d / "graph.html").read_bytes()))
     assert outs[0] == outs[1]
+
+
+def test_pipeline_home_city_from_its_districts() -> None:
+    from kg.pipeline import build_text
+
+    g = build_text("市委书记韩立新带队观摩了郾城区和召陵区的重点项目。")
+    labels = {str(o) for o in g.objects(None, None)}
+    assert "漯河市委" in labels
