@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["__version__", "build_graph", "load"]
+__all__ = ["__version__", "build_graph", "load", "query"]
 
 if TYPE_CHECKING:
     from kg.pipeline import build_graph
@@ -25,4 +25,8 @@ def __getattr__(name: str) -> Any:
         from kg.query import load
 
         return load
+    if name == "query":
+        import importlib
+
+        return importlib.import_module("kg.query")
     raise AttributeError(name)
