@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from kg import lexicon
+from kg.extract.programs import base_name
 from kg.model import Extraction, Mention
 
 _RELATIVE_CITY = re.compile(r"^市(?!场|民|区|直)")
@@ -195,8 +196,11 @@ class _Resolver:
             e = self.entity("place", f"place/{d.code}", d.name, m.text, art)
             e.level, e.code = d.level, d.code
             return e
-        scope = f"{slug(short(city))}/" if city and m.kind in (
-            "town", "village", "community", "neighbourhood", "zone", "venue") else ""
+        scope = (
+            f"{slug(short(city))}/"
+            if city and m.kind in ("town", "village", "community", "neighbourhood", "zone", "venue")
+            else ""
+        )
         e = self.entity("place", f"place/{scope}{slug(m.name)}", m.name, m.text, art)
         e.alts.update(a for a in m.alts if a != e.label)
         e.level = e.level or m.kind
@@ -271,8 +275,7 @@ def _resolve_article(r: _Resolver, ex: Extraction, city: str | None) -> None:
             if pl is not None:
                 place_by_name[m.name] = place_by_name[m.text] = pl.key
         elif m.label == "program":
-            bare = m.alts[0] if m.alts else m.name
-            e = r.entity("program", f"program/{slug(_bare(bare))}", m.name, m.text, art)
+            e = r.entity("program", f"program/{slug(_bare(base_name(m)))}", m.name, m.text, art)
             e.alts.update(x for x in (m.name, *m.alts) if x != e.label)
     for p in ex.positions:
         person = r.entity("person", _person_key(p.person, city), p.person, p.person, art)

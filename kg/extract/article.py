@@ -5,7 +5,7 @@ from __future__ import annotations
 from kg.extract.orgs import extract_orgs
 from kg.extract.people import extract_people
 from kg.extract.places import extract_places
-from kg.extract.programs import extract_programs
+from kg.extract.programs import base_name, extract_programs
 from kg.extract.text import filter_spans
 from kg.model import Article, Extraction, Link, Mention, Sentence
 from kg.segment import sentences
@@ -49,7 +49,7 @@ def _program_links(mentions: list[Mention], sents: list[Sentence]) -> list[Link]
         for p in (m for m in inside if m.label == "program"):
             orgs = [m for m in inside if m.label == "org" and m.end <= p.start]
             places = [m for m in inside if m.label == "place" and m.end <= p.start]
-            key = p.alts[0] if p.alts else p.name  # what the programme is resolved by
+            key = base_name(p)  # what the programme is resolved by
             if orgs:
                 links.append(Link("program_org", key, orgs[-1].name, "same-sentence"))
             if places:

@@ -23,9 +23,11 @@ _HONOUR_BEFORE = re.compile(
     r"(?:评为|授予|荣获|获评|获得|命名为|评选为|入选|当选为?)[^，。；,;“”\"]{0,12}$"
 )
 _HONOUR_AFTER = re.compile(r"^ ?(?:\d+人|\d+名|称号|荣誉称号|提名奖)")
+# verbs that take a campaign as their object (开展“X”, 落实“X”); a quoted name after
+# them is a programme. Verbs that as often take a slogan (推动, 按照, 聚焦) are not here.
 _PROGRAM_BEFORE = re.compile(
-    r"(?:开展|启动|实施|推进|深化|落实|参与|参加|举办|组织|推行|创建|争创|持续|扎实|深入|突出|抓好|"
-    r"助力|围绕|纳入|巩固|推动|深耕|聚焦|开启|掀起|打响|按照|通过|依托|发起|打造|提升|扩大|完成)"
+    r"(?:开展|启动|深化|落实|参与|参加|举办|推行|创建|争创|打造|完成|巩固|扩大|纳入|突出|"
+    r"持续开展|全面推行|提升|发起|打响|掀起)"
     r"[^，。；,;“”\"]{0,4}$"
 )
 _NOT_PROGRAM_AFTER = re.compile(
@@ -61,21 +63,44 @@ def _known() -> ahocorasick.Automaton:
     return auto
 
 
+def base_name(m: Mention) -> str:
+    """What a programme mention is resolved by: the known programme it names, else its
+    bare quoted name (五星 for “五星”支部), else its name."""
+    known = lexicon.programs()
+    for x in (*m.alts, m.name):
+        if x in known:
+            return known[x]
+    return m.alts[0] if m.alts else m.name
+
+
 def _clean(s: str) -> str:
     return re.sub(r"\s+", "", s)
 
 
+# suffixes that may follow the closing quote after a few more words
+# (`“一把手”包联责任制`); the others must follow it directly (`“五星”支部`)
+_GAP_SUFFIXES = frozenset(
+    """机制 工作机制 责任制 推动制 服务官制 工作法 行动 活动 工程 改革 竞赛 大赛
+    专项行动 攻坚行动""".split()
+)
+
+
 def _suffix_after(after: str) -> tuple[str, str, int]:
-    """(gap, suffix, length consumed) when a programme suffix follows the closing
-    quote within a few characters (`“一把手”包联责任制`), else ("", "", 0)."""
+    """(gap, suffix, length consumed) for the programme suffix that follows the closing
+    quote, directly or after a few words (the furthest one), else ("", "", 0)."""
     lead = 1 if after[:1] == " " else 0
     g = _GAP.match(after)
     reach = (g.end() if g else lead) - lead
+    best: tuple[str, str, int] = ("", "", 0)
     for k in range(reach + 1):
         sm = _suffix_re().match(after, lead + k)
-        if sm and sm.group(0) in _STRONG_SUFFIX and "的" not in after[lead : lead + k]:
-            return after[lead : lead + k], sm.group(0), sm.end()
-    return "", "", 0
+        if not sm or sm.group(0) not in _STRONG_SUFFIX or "的" in after[lead : lead + k]:
+            continue
+        if k and sm.group(0) not in _GAP_SUFFIXES:
+            continue
+        if sm.end() > best[2]:
+            best = (after[lead : lead + k], sm.group(0), sm.end())
+    return best
 
 
 def _quoted(text: str) -> list[Mention]:
@@ -107,6 +132,8 @@ def _quoted(text: str) -> list[Mention]:
             if verb and len(inner) >= 4
             else ""
         )
+        if "、" in inner and rule == "quoted+suffix" and suffix not in _GAP_SUFFIXES:
+            rule = ""  # a list of slogans before a generic word (“八个坚定、八个高质量”战略)
         if ok and rule and (len(inner) <= 16 or suffix or inner_suffix):
             end = m.end() + used
             norm = _clean(inner + gap + suffix)
