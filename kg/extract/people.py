@@ -377,6 +377,9 @@ def _chain_before(text: str, ts: int, floor: int) -> tuple[list[_Seg], str | Non
         if seg is None:
             break
         segs.insert(0, seg)
+    if own and own[-1] in "及和与":
+        # `甲、乙及秘书长丙`: the title starts a new item of the list, not a chain
+        return [], None, ts, own
     first = segs[0].org if segs else own
     before, kept = _trim_left(first or "")
     if segs:
@@ -424,7 +427,7 @@ def extract_people(
             segs, own, cstart, before = _chain_before(text, ts, sent.start)
             segs.append(_Seg(own, title, kind))
             roles = _resolve_chain(segs)
-            if not own and len(segs) == 1 and kind == "post" and text[ts - 1 : ts] in "及和、":
+            if not own and len(segs) == 1 and kind == "post" and text[ts - 1 : ts] in "及和与、":
                 roles = [(title, last_org)]
             names: list[tuple[int, int]] = []
             s_cur, e = te, read_name(text, te, known)
