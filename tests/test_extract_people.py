@@ -94,3 +94,25 @@ def test_people_mentions_point_at_their_text() -> None:
     ex = extract_article(Article("t.txt", "0" * 40, 0, text))
     for m in ex.mentions:
         assert text[m.start : m.end] == m.text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "副市长、公安局局长刘建军出席。",
+            {("刘建军", "副市长", "市政府"), ("刘建军", "局长", "市公安局")},
+        ),
+        (
+            "全国人大代表、许昌市农业农村局局长王立新介绍情况。",
+            {("王立新", "人大代表", "全国人大"), ("王立新", "局长", "许昌市农业农村局")},
+        ),
+        (
+            "市政协副主席田立、胡建及秘书长袁明出席。",
+            {("袁明", "秘书长", "市政协")},
+        ),
+    ],
+)
+def test_people_chain_heads(text: str, expected: set[tuple[str, str, str | None]]) -> None:
+    _, positions = _run(text)
+    assert expected <= positions

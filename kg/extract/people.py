@@ -310,18 +310,26 @@ def _gov_org(title: str, org: str | None, prev: list[_Seg]) -> str:
     return level + "政府"
 
 
+def _starts_with_place(name: str) -> bool:
+    places = lexicon.divisions_by_name()
+    return any(name[:k] in places for k in range(2, min(len(name), 9)))
+
+
+def _level(title: str) -> str:
+    """`副市长` -> `市`: the level of government a head of government leads."""
+    return next((c for c in title if c in _LEVEL_OF_GOV_TITLE), "市")
+
+
 def _resolve_chain(segs: list[_Seg]) -> list[tuple[str, str | None]]:
     """(role, org) for each segment of a title chain."""
     out: list[tuple[str, str | None]] = []
     for k, seg in enumerate(segs):
         org = seg.org
-        if (
-            org
-            and k > 0
-            and not _ABSOLUTE_START.match(org)
-            and org not in lexicon.divisions_by_name()
-        ):
+        if org and k > 0 and not _ABSOLUTE_START.match(org) and not _starts_with_place(org):
             head = next((s.org for s in segs[:k] if s.org), None)
+            if head is None:
+                # `副市长、公安局局长`: a department of the government just named
+                head = next((_level(s.title) for s in segs[:k] if s.kind == "gov"), None)
             if head and len(org) <= 8:
                 org = head + org
         role = seg.title
