@@ -116,3 +116,9 @@ def test_people_mentions_point_at_their_text() -> None:
 def test_people_chain_heads(text: str, expected: set[tuple[str, str, str | None]]) -> None:
     _, positions = _run(text)
     assert expected <= positions
+
+
+def test_people_village_posts() -> None:
+    _, positions = _run("鄢陵县柏梁镇石桥村党支部书记、村委会主任郭金山带领村民致富。")
+    assert ("郭金山", "书记", "鄢陵县柏梁镇石桥村党支部") in positions
+    assert ("郭金山", "主任", "鄢陵县柏梁镇石桥村村委会") in positions

@@ -331,6 +331,8 @@ def _resolve_chain(segs: list[_Seg]) -> list[tuple[str, str | None]]:
                 # `副市长、公安局局长`: a department of the government just named
                 head = next((_level(s.title) for s in segs[:k] if s.kind == "gov"), None)
             if head and len(org) <= 8:
+                # a unit of the place, not of its party branch (村党支部、村委会主任)
+                head = re.sub(r"(?:党支部|党总支|党委|党工委)$", "", head) or head
                 org = head + org
         role = seg.title
         if seg.kind == "gov":

@@ -137,7 +137,7 @@ def left_extent(
         ):
             start = nxt
         elif (
-            tok in _LEVEL_TOKENS
+            tok in "省市县区"
             and i + 1 < len(toks)
             and i > 0
             and toks[i - 1] not in places
