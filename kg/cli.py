@@ -24,12 +24,13 @@ def _samples_dir() -> Path:
 
 class KgError(click.ClickException):
     """A user error (bad input, unreadable graph, bad query, unwritable output): shown
-    as one `kg: error: ...` line; exit status 2."""
+    as one `kg: error: ...` line (a parser's multi-line diagnostics joined); exit
+    status 2."""
 
     exit_code = 2
 
     def __init__(self, message: str, exit_code: int = 2) -> None:
-        super().__init__(message)
+        super().__init__(" ".join(message.split()))
         self.exit_code = exit_code
 
     def show(self, file: IO[Any] | None = None) -> None:
@@ -180,13 +181,15 @@ def build(paths: tuple[Path, ...], out_dir: Path, city: str | None, formats: lis
 
 
 def _nothing_built(skipped: list[Skipped]) -> str:
-    """The error of a build that read no page (exit status 2, nothing written)."""
+    """The error of a build that read no page (exit status 2, nothing written); more
+    than one skipped input are listed first."""
     if not skipped:
         return "no .txt page found; nothing written"
     if len(skipped) == 1:
         return f"{skipped[0].path}: {skipped[0].reason}; nothing written"
-    lines = "".join(f"\n  skipped {s.path}: {s.reason}" for s in skipped)
-    return f"all {len(skipped)} inputs were skipped; nothing written:{lines}"
+    for s in skipped:
+        click.echo(f"skipped {s.path}: {s.reason}", err=True)
+    return f"all {len(skipped)} inputs were skipped (listed above); nothing written"
 
 
 def _export_formats(value: str) -> list[str]:
