@@ -45,6 +45,7 @@ _BREAKS = {
     "场": "会",
     "家": "厂",
     "习": "学",
+    "面": "局",
     "生": "学",
     "件": "部",
     "机": "委",
@@ -59,7 +60,7 @@ _BREAKS = {
 }
 _GENERIC_HEADS = re.compile(
     r"^(?:各|各级|相关|有关|该|本|我|其|全|这|那|每|某|一些|多家|多个|一个|一家|一所|一座|两个|三个|"
-    r"\d+个|\d+家|所有|部分|个别|有的|不少|许多|"
+    r"\d+个|\d+家|所有|部分|个别|有的|不少|许多|中国式|"
     r"下属|上级|主管|职能|属地|基层|驻地|辖区)"
 )
 _NOT_ORGS = frozenset(
@@ -209,6 +210,7 @@ def _suffix_re() -> re.Pattern[str]:
     return re.compile(f"(?:{'|'.join(map(re.escape, suffixes))})")
 
 
+_COUNT = frozenset("0123456789 ")
 _WEAK = frozenset("办处室部委局厅队所站")
 # government bodies are named after their place (郾城区政府, 市人大); bare they are phrases
 _NEEDS_PLACE = frozenset(
@@ -233,6 +235,8 @@ def _valid(name: str, suffix: str) -> bool:
     toks = words(name)
     if toks and toks[-1] in _NOT_ORGS and toks[-1] != name:
         return False
+    if re.fullmatch(r"(?:村|社区|楼院|小区|企业|机关|支部)(?:党支部|党委|党总支)", name):
+        return False  # a kind of branch, not a named one
     if name.endswith(("干部", "党员")) or any(name.endswith(t) for t in lexicon.titles()):
         return False
     if any(c in "着了过吗呢吧啊" for c in name):
@@ -331,9 +335,8 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         start = left_extent(text, s_end, floor)
         if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
             continue
-        while (
-            start < m.start() and text[start] in "个所家座名" and text[start - 1 : start].isdigit()
-        ):
+        # `19 个社区…中心`: a counted noun, not a name
+        while 0 < start < m.start() and text[start] in "个所家座名" and text[start - 1] in _COUNT:
             start += 1
         name = text[start:s_end]
         if not re.fullmatch(f"[{CJK_CLASS}A-Za-z0-9（）()·]+", name):

@@ -175,6 +175,8 @@ def _gazetteer() -> ahocorasick.Automaton:
     for name, canon in lexicon.countries().items():
         entries.setdefault(name, (canon, "country"))
     for abbr in lexicon.province_abbr():
+        if abbr in _COMMON_ABBR:
+            continue  # 新中, 青南: ordinary words, not regions
         for side in ("东南", "东北", "西南", "西北", "东", "西", "南", "北", "中"):
             entries.setdefault(abbr + side, (abbr + side, "region"))
     for word, value in entries.items():
@@ -189,7 +191,11 @@ _NEVER_IN_PLACE = frozenset(
     "的是个和进逐要了在与着把被让给为以于到都也还就很更最所这那些其每各该本此帮助入0123456789"
 )
 _BEFORE_ALIAS = frozenset("在到赴从与和的及是了对向为把被将于至往省市县区、")
-_HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯")
+_HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯地得")
+# one-character province abbreviations that are also everyday characters
+_COMMON_ABBR = frozenset("新青宁云贵台港澳秦蜀吉黑京沪津藏")
+_ZONES = ("开发区", "高新区", "示范区", "新区", "产业集聚区")
+_LEVEL_START = re.compile(r"^(?:省|市|县|区)")
 
 
 def _gazetteer_mentions(text: str) -> list[Mention]:
@@ -270,6 +276,11 @@ def _pattern_mentions(
         head = name[: -len(m.group(0))]
         if name in ("开发区", "高新区", "示范区"):
             pass
+        elif kind == "zone" and not (
+            _LEVEL_START.match(name)
+            or any(name[:k] in lexicon.divisions_by_name() for k in range(2, 7))
+        ):
+            continue  # a kind of zone (先进制造业开发区), not a named one
         elif (
             name in _NOT_PLACES
             or (len(m.group(0)) == 1 and name[-2:] in _NOT_PLACES)
