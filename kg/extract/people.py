@@ -33,6 +33,14 @@ _FOLLOWERS = tuple(
     sorted(
         [
             "主持",
+            "实地",
+            "专题",
+            "详细",
+            "仔细",
+            "逐一",
+            "首先",
+            "随后",
+            "最后",
             "出席",
             "强调",
             "指出",
@@ -183,6 +191,7 @@ _FOLLOWERS = tuple(
 _FOLLOWER_RE = re.compile("|".join(map(re.escape, _FOLLOWERS)))
 _VERB_INITIAL = frozenset(
     "主出强指表说讲参要介希一在到对为是和与及等先现担当告带摄率陪向也还就都从以将把被作来同的了赴调检看慰走察听召宣致发认坦感笑回补提称透深前接坚曾又却则便所于自每十非始通因毕退入会颁签上登亲分"
+    "实专详仔逐首随最"
 )
 _LEVEL_OF_GOV_TITLE = {
     "省": "省",
