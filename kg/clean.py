@@ -44,7 +44,7 @@ def collapse_spaces(text: str) -> str:
     return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
 
 
-_CJK_SPACED_RUN = re.compile(rf"{_CJK_RE}+(?: {_CJK_RE}+)+")
+_CJK_SPACED_RUN = re.compile(rf"(?<!{_CJK_RE}){_CJK_RE}+(?: {_CJK_RE}+)+")
 
 
 def _join_run(run: str) -> str:

@@ -391,6 +391,8 @@ def viz(graph: Path, out: Path | None, focus: str | None, depth: int | None, typ
 
 
 def main() -> None:
+    """The `kg` console script. Errors become `kg: error:` lines in the group's error
+    boundary (_Group.invoke), so CliRunner tests see the same behaviour."""
     cli(prog_name="kg")
 
 

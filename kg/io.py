@@ -1,12 +1,23 @@
-"""Reading inputs (with encoding detection) and writing outputs atomically."""
+"""Reading inputs (with encoding detection) and writing outputs atomically.
+
+Real corpora come as UTF-8 (with or without a BOM), GBK/GB18030 and UTF-16 (with or
+without a BOM), and hold empty, binary, truncated and NUL-padded files. `detect` turns
+bytes into text or says in one phrase why they are not text; `find_inputs` reports what
+it cannot read instead of dropping it; `atomic_write` never leaves a half-written output.
+"""
 
 from __future__ import annotations
 
 import codecs
+import contextlib
+import errno
 import hashlib
 import logging
 import os
-import tempfile
+import re
+import secrets
+import stat
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -16,17 +27,47 @@ from kg.model import Page
 
 log = logging.getLogger(__name__)
 
+# (byte-order mark, codec of the rest, encoding reported: reads the whole file with open())
 _BOMS = (
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
+    (codecs.BOM_UTF32_LE, "utf-32-le", "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32-be", "utf-32"),
+    (codecs.BOM_UTF8, "utf-8", "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16-le", "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16-be", "utf-16"),
 )
+# file signatures of formats people save as .txt by mistake
+_MAGIC = (
+    (b"\x89PNG\r\n\x1a\n", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF87a", "a GIF image"),
+    (b"GIF89a", "a GIF image"),
+    (b"%PDF-", "a PDF document"),
+    (b"PK\x03\x04", "a ZIP archive (.docx, .xlsx, ...)"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1", "an old Office document (.doc, .xls)"),
+    (b"{\\rtf", "an RTF document"),
+    (b"\x1f\x8b", "gzip data"),
+    (b"\x7fELF", "an executable"),
+)
+_TRUNCATED = frozenset(
+    {"unexpected end of data", "truncated data", "incomplete multibyte sequence"}
+)
+_SAMPLE = 65536  # characters looked at when judging decoded text
+_MAX_BAD = 8  # invalid byte sequences a page may have and still be read (replaced by U+FFFD)
+# characters of Chinese news text: ASCII, Latin-1, general punctuation, symbols, CJK
+# punctuation, kana, CJK ideographs, compatibility and full-width forms
+_UNCOMMON = re.compile(
+    "[^\t\n\r\f\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u2100-\u22ff\u2460-\u27bf"
+    "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
+)
+_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 
 
 class InputError(Exception):
     """An input file that cannot be read as text; the message says why."""
+
+
+class OutputError(OSError):
+    """An output file that cannot be written; the message names it and says why."""
 
 
 @dataclass(frozen=True)
@@ -35,77 +76,309 @@ class Skipped:
     reason: str
 
 
+@dataclass(frozen=True)
+class Decoded:
+    """Text decoded from bytes. `encoding` is a Python codec name that reads the whole
+    file the same way with open(); `notes` say what was repaired on the way (a truncated
+    last character dropped, a few invalid bytes replaced, NUL padding ignored)."""
+
+    text: str
+    encoding: str
+    notes: tuple[str, ...] = ()
+
+
 def decode(data: bytes) -> tuple[str, str]:
-    """(text, encoding) of raw bytes: a BOM decides; else UTF-8, then UTF-16 without
-    BOM (many NULs), then GB18030 (a superset of GBK and GB2312). Raises InputError
-    for binary data."""
-    for bom, enc in _BOMS:
-        if data.startswith(bom):
-            try:
-                return data.decode(enc), enc
-            except UnicodeDecodeError as e:
-                raise InputError(f"starts with a {enc} byte-order mark but does not decode: {e}") from e
+    """(text, encoding) of raw bytes; see `detect`. Raises InputError when not text."""
+    d = detect(data)
+    return d.text, d.encoding
+
+
+def detect(data: bytes) -> Decoded:
+    """Decode the bytes of a page. A byte-order mark decides; else the first of: strict
+    UTF-8 that reads as Chinese-news characters; UTF-16 without BOM whose NUL bytes fix
+    the byte order; GB18030 (a superset of GBK and GB2312) reading as mostly GB2312
+    Chinese; UTF-16 without BOM and without ASCII; any strict UTF-8; UTF-8, then GB18030,
+    with at most a few invalid bytes replaced; any GB18030 text; the guess of
+    charset-normalizer. A last character cut in half by truncation is dropped, NUL
+    padding at the end ignored (both noted). Raises InputError for empty files, binary
+    data and undecodable text."""
     if not data:
-        return "", "utf-8"
-    nul = data.count(b"\x00")
-    if nul:
-        if nul > len(data) // 4:
-            half_le = data[1::2].count(0) > len(data) // 4
-            for enc in (("utf-16-le", "utf-16-be") if half_le else ("utf-16-be", "utf-16-le")):
-                try:
-                    text = data.decode(enc)
-                except UnicodeDecodeError:
-                    continue
-                if _texty(text):
-                    return text, enc
-        raise InputError("binary data (NUL bytes), not text")
-    for enc in ("utf-8", "gb18030"):
-        try:
-            text = data.decode(enc)
-        except UnicodeDecodeError:
+        raise InputError("empty")
+    for magic, kind in _MAGIC:
+        if data.startswith(magic):
+            raise InputError(f"binary data ({kind}), not text")
+    notes: list[str] = []
+    padded = len(data) - len(data.rstrip(b"\x00"))
+    if padded >= 4:  # a file preallocated or zero-filled after a crash
+        data = data[:-padded]
+        if not data:
+            raise InputError("binary data (only NUL bytes), not text")
+        notes.append(f"{padded} NUL bytes at the end ignored (the file may be incomplete)")
+        if len(data) % 2:  # keep the last byte pair of UTF-16 text whole
+            data += b"\x00"
+    d = _detect(data)
+    text = d.text.rstrip("\x00") if padded >= 4 else d.text
+    if not text.strip(" \t\r\n\f\v\u3000\ufeff\u200b"):
+        raise InputError("empty (only whitespace)")
+    return Decoded(text, d.encoding, (*notes, *d.notes))
+
+
+def _detect(data: bytes) -> Decoded:
+    for bom, codec, name in _BOMS:
+        if data.startswith(bom):
+            got = _strict(data[len(bom):], codec)
+            if got is None:
+                raise InputError(f"starts with a {name} byte-order mark but is not {name} text")
+            if not _texty(got.text):
+                raise InputError(f"binary data ({_why_binary(got.text)}), not text")
+            return Decoded(got.text, name, got.notes)
+    utf8 = _strict(data, "utf-8")
+    if utf8 and _texty(utf8.text) and _plausible(utf8.text) >= 0.9:
+        return utf8
+    if got := _utf16(data, sure=True):
+        return got
+    gb = _strict(data, "gb18030")
+    if gb and _texty(gb.text) and _gb2312_share(gb.text) >= 0.8:
+        return gb
+    if got := _utf16(data, sure=False):
+        return got
+    if utf8 and _texty(utf8.text):  # UTF-8 text, not Chinese
+        return utf8
+    for codec in ("utf-8", "gb18030"):
+        lenient = _lenient(data, codec)
+        if lenient is None or not _texty(lenient.text, controls_only=True):
             continue
-        if _texty(text):
-            return text, enc
-    raise InputError("not valid UTF-8, UTF-16 or GB18030 text")
+        if codec == "utf-8" or _gb2312_share(lenient.text) >= 0.8:
+            return lenient
+    if gb and _texty(gb.text) and _plausible(gb.text) >= 0.9:
+        return gb
+    if guess := _charset_normalizer(data):
+        return guess
+    head = data[:_SAMPLE]
+    if sum(1 for b in head if b < 32 and b not in b"\t\n\r\f\v") > len(head) // 100:
+        raise InputError(f"binary data ({_why_binary(head.decode('latin-1'))}), not text")
+    raise InputError("not text in UTF-8, UTF-16, GB18030 or any encoding charset-normalizer knows")
 
 
-def _texty(text: str) -> bool:
-    """Mostly printable characters: decoded binary is not."""
-    if not text:
-        return True
-    sample = text[:20000]
-    bad = sum(1 for c in sample if (ord(c) < 32 and c not in "\n\r\t\f") or 0xE000 <= ord(c) <= 0xF8FF)
-    return bad <= len(sample) * 0.01
+def _strict(data: bytes, codec: str) -> Decoded | None:
+    """Strict decoding; a multi-byte character cut short at the very end (a truncated
+    file) is dropped with a note."""
+    try:
+        return Decoded(data.decode(codec), codec)
+    except UnicodeDecodeError as e:
+        if e.reason not in _TRUNCATED or e.end < len(data) or e.start < len(data) - 4:
+            return None
+        try:
+            text = data[: e.start].decode(codec)
+        except UnicodeDecodeError:
+            return None
+        cut = len(data) - e.start
+        note = f"last {cut} byte(s) are a cut-off character (truncated file?); dropped"
+        return Decoded(text, codec, (note,))
+
+
+def _lenient(data: bytes, codec: str) -> Decoded | None:
+    """Decoding that replaces a few invalid sequences by U+FFFD: at most _MAX_BAD, and
+    one per 200 bytes but at least 4 (one corrupt byte can break up to three); None
+    when there are more, or none."""
+    limit = min(_MAX_BAD, max(4, len(data) // 200))
+    bad, pos = 0, 0
+    while True:
+        try:
+            data[pos:].decode(codec)
+            break
+        except UnicodeDecodeError as e:
+            bad += 1
+            if bad > limit:
+                return None
+            pos += e.end
+    if not bad:
+        return None
+    text = data.decode(codec, errors="replace")
+    return Decoded(text, codec, (f"{bad} invalid {codec} byte sequence(s) replaced by U+FFFD",))
+
+
+def _utf16(data: bytes, sure: bool) -> Decoded | None:
+    """UTF-16 without a byte-order mark. `sure`: only when NUL bytes mostly at one
+    parity show the high bytes of ASCII characters (digits, line ends), which fixes the
+    byte order. Otherwise (a page with hardly any ASCII) the byte order that reads as
+    Chinese text, unless most characters are two printable ASCII bytes: ASCII text read
+    as UTF-16 gives CJK ideographs (`xx` -> U+7878)."""
+    sample = data[: 2 * _SAMPLE]
+    even, odd = sample[0::2].count(0), sample[1::2].count(0)
+    if sure:
+        if max(even, odd) < 2 or min(even, odd) * 4 > max(even, odd):
+            return None
+        codecs_: tuple[str, ...] = ("utf-16-le",) if odd > even else ("utf-16-be",)
+    else:
+        codecs_ = ("utf-16-le", "utf-16-be")
+    best: tuple[float, Decoded] | None = None
+    for codec in codecs_:
+        got = _strict(data, codec)
+        if got is None or not _texty(got.text):
+            continue
+        score = _plausible(got.text)
+        if not sure and _ascii_pairs(got.text) > 0.5:
+            continue
+        if score >= 0.9 and (best is None or score > best[0]):
+            best = (score, got)
+    return best[1] if best else None
+
+
+def _ascii_pairs(text: str) -> float:
+    """Share of characters whose two bytes are both printable ASCII."""
+    sample = _sample(text)
+    n = sum(1 for c in sample if 0x20 <= ord(c) >> 8 <= 0x7E and 0x20 <= ord(c) & 0xFF <= 0x7E)
+    return n / len(sample) if sample else 0.0
+
+
+def _charset_normalizer(data: bytes) -> Decoded | None:
+    from charset_normalizer import from_bytes
+
+    match = from_bytes(data).best()
+    if match is None:
+        return None
+    text = str(match)
+    if not _texty(text) or _plausible(text) < 0.9:
+        return None
+    note = f"encoding guessed by charset-normalizer: {match.encoding}"
+    return Decoded(text, codecs.lookup(match.encoding).name, (note,))
+
+
+def _sample(text: str) -> str:
+    """The start, middle and end of a long text."""
+    if len(text) <= _SAMPLE:
+        return text
+    third = _SAMPLE // 3
+    mid = len(text) // 2
+    return text[:third] + text[mid : mid + third] + text[-third:]
+
+
+def _texty(text: str, controls_only: bool = False) -> bool:
+    """At most 1% control (except layout), private-use, unassigned or surrogate
+    characters: decoded binary has more. With `controls_only`, only control characters
+    count (text decoded out of step after a corrupt byte shows private-use ones)."""
+    bad_kinds = ("Cc",) if controls_only else ("Cc", "Co", "Cn", "Cs")
+    sample = _sample(text)
+    bad = sum(1 for c in sample if c not in "\t\n\r\f\v" and unicodedata.category(c) in bad_kinds)
+    return bad <= max(1, len(sample) // 100)
+
+
+def _why_binary(text: str) -> str:
+    nul = text.count("\x00")
+    return f"{nul} NUL byte(s)" if nul else "control or unassigned characters"
+
+
+def _plausible(text: str) -> float:
+    """Share of characters that Chinese news text is made of."""
+    sample = _sample(text)
+    return 1.0 - len(_UNCOMMON.findall(sample)) / len(sample) if sample else 1.0
+
+
+def _gb2312_share(text: str) -> float:
+    """Share of the ideographs that GB2312 has: near 1 for Chinese saved as GBK, low for
+    UTF-8 bytes misread as GB18030."""
+    chars = _CJK.findall(_sample(text))
+    if not chars:
+        return 1.0
+    ok = 0
+    for c in chars:
+        try:
+            c.encode("gb2312")
+            ok += 1
+        except UnicodeEncodeError:
+            pass
+    return ok / len(chars)
 
 
 def read_page(path: Path, display: str | None = None) -> Page:
-    """Read, decode and clean one input file."""
+    """Read, decode and clean one input file. Repairs made while decoding are logged
+    as warnings naming the file."""
+    name = display or path.as_posix()
     try:
         data = path.read_bytes()
+    except IsADirectoryError as e:
+        raise InputError("a folder, not a file") from e
     except OSError as e:
-        raise InputError(e.strerror or str(e)) from e
-    text, enc = decode(data)
-    cleaned = clean(text)
+        raise InputError(_os_reason(e)) from e
+    d = detect(data)
+    for note in d.notes:
+        log.warning("%s: %s", name, note)
+    cleaned = clean(d.text)
     digest = hashlib.sha1(cleaned.encode("utf-8")).hexdigest()
-    return Page(display or path.as_posix(), cleaned, digest, enc)
+    return Page(name, cleaned, digest, d.encoding)
+
+
+def _os_reason(e: OSError) -> str:
+    if e.errno == errno.ELOOP:
+        return "symbolic link loop"
+    if e.errno == errno.ENOENT:
+        return "no such file or folder"
+    reason = e.strerror or str(e)
+    return reason[:1].lower() + reason[1:]
+
+
+def _not_a_file(p: Path) -> str:
+    """Why an existing path that is not a regular file cannot be read."""
+    try:
+        st = p.stat()
+    except OSError as e:
+        if e.errno == errno.ENOENT and p.is_symlink():
+            return "broken symbolic link"
+        return _os_reason(e)
+    if stat.S_ISFIFO(st.st_mode):
+        return "a named pipe, not a file"
+    return "not a regular file"
+
+
+def _is_txt(name: str) -> bool:
+    return name.lower().endswith(".txt") and not name.startswith(".")
 
 
 def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
-    """Input files: each path as given, folders searched recursively for *.txt, in a
-    stable (sorted) order. Missing paths are reported, not raised."""
+    """Input files: each path as given, folders searched recursively for *.txt (any
+    case; hidden files and folders such as .git or .ipynb_checkpoints are left out), in
+    a stable (sorted) order. What cannot be read (a missing path, a broken link, a link
+    loop, a folder that cannot be listed) is reported as Skipped, not raised."""
     files: list[Path] = []
-    missing: list[Skipped] = []
+    skipped: list[Skipped] = []
     for p in paths:
         if p.is_dir():
-            files.extend(sorted(x for x in p.rglob("*.txt") if x.is_file()))
+            found, bad = _walk(p)
+            files.extend(found)
+            skipped.extend(bad)
         elif p.is_file():
             files.append(p)
+        elif os.path.lexists(p):
+            skipped.append(Skipped(p.as_posix(), _not_a_file(p)))
         else:
-            missing.append(Skipped(str(p), "no such file or folder"))
-    return list(dict.fromkeys(files)), missing
+            skipped.append(Skipped(str(p), "no such file or folder"))
+    return list(dict.fromkeys(files)), skipped
+
+
+def _walk(root: Path) -> tuple[list[Path], list[Skipped]]:
+    found: list[Path] = []
+    bad: list[Skipped] = []
+
+    def unreadable(e: OSError) -> None:
+        where = Path(e.filename).as_posix() if e.filename else root.as_posix()
+        bad.append(Skipped(where, f"cannot list folder: {_os_reason(e)}"))
+
+    for top, dirs, names in os.walk(root, onerror=unreadable):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        for n in names:
+            if not _is_txt(n):
+                continue
+            f = Path(top) / n
+            if f.is_file():
+                found.append(f)
+            elif not f.is_dir():
+                bad.append(Skipped(f.as_posix(), _not_a_file(f)))
+    return sorted(found), sorted(bad, key=lambda s: s.path)
 
 
 def iter_pages(files: Iterable[Path]) -> Iterator[Page | Skipped]:
+    """Each file read as a page, or Skipped (logged as a warning naming the file)."""
     for f in files:
         try:
             yield read_page(f)
@@ -115,21 +388,52 @@ def iter_pages(files: Iterable[Path]) -> Iterator[Page | Skipped]:
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it over
-    `path`: readers see the old file or the new one, never a part."""
+    """Write `data` to a hidden temporary file beside `path` (`.NAME.*.tmp`), flush it
+    to disk, rename it over `path` and flush the folder: readers and a build killed at
+    any moment see the old file or the new one, never a part. New files get the usual
+    permissions (0666 less the umask). Raises OutputError naming the file."""
     if isinstance(data, str):
         data = data.encode("utf-8")
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp, fd = _temp_beside(path)
+    except OSError as e:
+        raise OutputError(f"cannot write {path}: {_os_reason(e)}") from e
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)
-    except BaseException:
-        try:
+    except BaseException as e:
+        with contextlib.suppress(OSError):
             os.unlink(tmp)
-        except OSError:
-            pass
+        if isinstance(e, OSError):
+            raise OutputError(f"cannot write {path}: {_os_reason(e)}") from e
         raise
+    _fsync_dir(path.parent)
+
+
+def _temp_beside(path: Path) -> tuple[Path, int]:
+    while True:
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.{secrets.token_hex(4)}.tmp")
+        try:
+            return tmp, os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+
+
+def _fsync_dir(folder: Path) -> None:
+    """Make a rename in `folder` durable (POSIX; a no-op where folders cannot be opened)."""
+    flags = getattr(os, "O_DIRECTORY", None)
+    if flags is None:
+        return
+    try:
+        fd = os.open(folder, os.O_RDONLY | flags)
+    except OSError:
+        return
+    try:
+        with contextlib.suppress(OSError):
+            os.fsync(fd)
+    finally:
+        os.close(fd)

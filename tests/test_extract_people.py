@@ -122,3 +122,9 @@ def test_people_village_posts() -> None:
     _, positions = _run("鄢陵县柏梁镇石桥村党支部书记、村委会主任郭金山带领村民致富。")
     assert ("郭金山", "书记", "鄢陵县柏梁镇石桥村党支部") in positions
     assert ("郭金山", "主任", "鄢陵县柏梁镇石桥村村委会") in positions
+
+
+def test_people_list_after_title_does_not_start_inside_it() -> None:
+    persons, positions = _run("市人大常委会副主任甘立、尹家豪出席会议。")
+    assert persons == {"甘立", "尹家豪"}
+    assert ("尹家豪", "副主任", "市人大常委会") in positions

@@ -509,7 +509,11 @@ def _lists(
             continue
         # the first item may carry the words before it: `区领导刘涛`, `以曹亚玲`
         first = items[0]
+        # a name never starts inside a title (`副主任甘慧` is 甘慧, not 任甘慧)
+        inside = {i for t in titles_in(first) for i in range(t.start() + 1, t.end())}
         for k in range(max(0, len(first) - 3), len(first) - 1):
+            if k in inside:
+                continue
             if name_shape(first[k:]) or first[k:] in known:
                 items[0] = first[k:]
                 break
