@@ -167,10 +167,15 @@ class _Resolver:
         return e
 
     # --- organizations -------------------------------------------------------
-    def org_name(self, name: str, city: str | None, page: str) -> tuple[str, str]:
-        """(canonical label, key) for an organization name as written."""
+    def org_name(
+        self, name: str, city: str | None, page: str, county: str | None = None
+    ) -> tuple[str, str]:
+        """(canonical label, key) for an organization name as written. `county` is the
+        one county or district the article is about, for 县委 / 区政府."""
         province = _province_of(city)
-        if city and _RELATIVE_CITY.match(name):
+        if county and name[:1] in "县区" and county.endswith(name[0]) and len(name) > 1:
+            label = county + name[1:]
+        elif city and _RELATIVE_CITY.match(name):
             label = city + name[1:]
         elif city and name.startswith("团市委"):
             label = "共青团" + city + "委"
@@ -182,8 +187,10 @@ class _Resolver:
             return label, f"org/{page[:8]}/{slug(label)}"
         return label, f"org/{slug(label)}"
 
-    def org(self, name: str, city: str | None, page: str, art: str) -> Entity:
-        label, key = self.org_name(name, city, page)
+    def org(
+        self, name: str, city: str | None, page: str, art: str, county: str | None = None
+    ) -> Entity:
+        label, key = self.org_name(name, city, page, county)
         return self.entity("org", key, label, name, art)
 
     # --- places --------------------------------------------------------------
@@ -265,11 +272,12 @@ def _resolve_article(r: _Resolver, ex: Extraction, city: str | None) -> None:
     r.articles[art] = ArticleInfo(art, a.page, a.index, a.title, a.date, city)
     place_by_name: dict[str, str] = {}
     org_by_name: dict[str, str] = {}
+    county = _article_county(ex)
     for m in ex.mentions:
         if m.label == "person":
             r.entity("person", _person_key(m.name, city), m.name, m.name, art)
         elif m.label == "org":
-            org_by_name[m.name] = r.org(m.name, city, page, art).key
+            org_by_name[m.name] = r.org(m.name, city, page, art, county).key
         elif m.label == "place":
             pl = r.place(m, city, art)
             if pl is not None:
@@ -282,7 +290,7 @@ def _resolve_article(r: _Resolver, ex: Extraction, city: str | None) -> None:
         person.count -= 1  # counted with its mention
         org_key = None
         if p.org:
-            org = r.org(p.org, city, page, art)
+            org = r.org(p.org, city, page, art, county)
             org_key = org.key
             org_by_name.setdefault(p.org, org_key)
         r.roles.add(p.role)
@@ -316,6 +324,16 @@ def _resolve_article(r: _Resolver, ex: Extraction, city: str | None) -> None:
             prog_k, place_k = f"program/{slug(_bare(link.source))}", place_by_name.get(link.target)
             if place_k and prog_k in r.entities:
                 r.entities[prog_k].where.add(place_k)
+
+
+def _article_county(ex: Extraction) -> str | None:
+    """The county or district an article is about: the only one it names."""
+    names = {
+        m.name
+        for m in ex.mentions
+        if m.label == "place" and m.kind == "county" and m.name.endswith(("县", "区"))
+    }
+    return names.pop() if len(names) == 1 else None
 
 
 def _bare(name: str) -> str:

@@ -75,3 +75,11 @@ def test_pipeline_home_city_from_its_districts() -> None:
     g = build_text("市委书记韩立新带队观摩了郾城区和召陵区的重点项目。")
     labels = {str(o) for o in g.objects(None, None)}
     assert "漯河市委" in labels
+
+
+def test_pipeline_county_bodies_anchored_to_the_one_county_named() -> None:
+    from kg.pipeline import build_text
+
+    g = build_text("本报讯 近日，鄢陵县召开会议。县委书记甄宏远出席，县委副书记、县长薛立明主持。")
+    labels = {str(o) for o in g.objects(None, None)}
+    assert {"鄢陵县委", "鄢陵县政府"} <= labels
