@@ -1,32 +1,50 @@
 """The one place the stages are wired together:
 
 read -> clean -> split articles -> sentences -> extract -> resolve -> RDF -> outputs.
+
+A build makes two passes over the corpus. Pass 1 reads and extracts every page (in
+parallel, through an engine: kg.engine) and collects the person names strong rules
+read; pass 2 (in this process) adds a mention wherever one of those names recurs
+anywhere in the corpus, and resolves the pages in input order into one graph. Pass-1
+results go to a page cache on disk (kg.store), not to memory, and pass 2 streams them
+back one page at a time, so memory is bounded by the graph, not by the corpus. Every
+engine and job count gives the same graph, byte for byte.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import pickle
 import re
-from collections.abc import Callable, Iterable, Sequence
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from pathlib import Path
 
 import ahocorasick
 from rdflib import Graph
 
 from kg import resolve as resolve_mod
+from kg.engine import Engine, default_jobs, make_engine
 from kg.extract import extract_article
 from kg.extract.people import _is_boundary_at
 from kg.extract.text import filter_spans, name_shape
-from kg.io import Skipped, find_inputs, iter_pages
+from kg.io import InputError, Skipped, atomic_write, find_inputs
 from kg.model import Extraction, Mention, Page
-from kg.rdf import to_graph
+from kg.rdf import quads, to_graph, turtle, view
+from kg.resolve import Resolved
 from kg.segment import split_articles
+from kg.store import PageCache, PageRow, StoreError, check_cache, parse_spec, replace_graph
+from kg.units import PART_CHARS, SPLIT_BYTES, Unit, estimate_units, read_unit, units
 
 log = logging.getLogger(__name__)
 
 # rules whose persons are confident enough to be looked for elsewhere in the corpus
-_CONFIDENT = frozenset({"title-chain", "title-name", "name-verb-title", "name-before-national-title", "name-list"})
+_CONFIDENT = frozenset({"title-chain", "title-name", "name-verb-title",
+                        "name-before-national-title", "name-list"})
 _BEFORE_NAME_OK = re.compile(r"[^\u3400-\u9fff]|[了的是和与及在对向把将为由据、长记员席任理]")
 
 
@@ -39,9 +57,18 @@ class PageResult:
 
 @dataclass
 class BuildResult:
-    graph: Graph
-    pages: list[PageResult]
+    """A built graph: the resolved entities, the pages it holds (in build order) and
+    the inputs that could not be read. `graph` is the rdflib.Graph, made on first use."""
+
+    resolved: Resolved
+    pages: list[PageRow]
     skipped: list[Skipped] = field(default_factory=list)
+    added: int = 0  # pages extracted by this build; the others came from the store
+    store: Path | None = None  # the oxigraph store the graph was written to
+
+    @cached_property
+    def graph(self) -> Graph:
+        return to_graph(self.resolved)
 
     def counts(self) -> dict[str, int]:
         from kg.query import counts
@@ -57,10 +84,11 @@ def extract_page(page: Page, city: str | None = None) -> PageResult:
 
 def confident_names(results: Iterable[PageResult]) -> frozenset[str]:
     """Person names read by a strong rule somewhere in the corpus."""
-    names = set()
+    names: set[str] = set()
     for r in results:
         for ex in r.extractions:
-            names.update(m.text for m in ex.mentions if m.label == "person" and m.rule in _CONFIDENT)
+            names.update(m.text for m in ex.mentions
+                         if m.label == "person" and m.rule in _CONFIDENT)
     return frozenset(n for n in names if len(n) >= 2)
 
 
@@ -72,13 +100,13 @@ def _automaton(names: frozenset[str]) -> ahocorasick.Automaton:
     return auto
 
 
-def propagate_names(result: PageResult, auto: ahocorasick.Automaton) -> PageResult:
+def propagate(extractions: Sequence[Extraction], auto: ahocorasick.Automaton) -> list[Extraction]:
     """Add a person mention wherever a confident name of the corpus recurs
     (`刘尚进强调` after `市委书记刘尚进`), at word boundaries only."""
     if not len(auto):
-        return result
+        return list(extractions)
     out = []
-    for ex in result.extractions:
+    for ex in extractions:
         text = ex.article.text
         added = []
         for end, name in auto.iter(text):
@@ -95,34 +123,204 @@ def propagate_names(result: PageResult, auto: ahocorasick.Automaton) -> PageResu
             ms = tuple(sorted({*merged, *others}, key=lambda m: (m.start, m.end, m.label)))
             ex = replace(ex, mentions=ms)
         out.append(ex)
-    return replace(result, extractions=out)
+    return out
+
+
+def propagate_names(result: PageResult, auto: ahocorasick.Automaton) -> PageResult:
+    """`propagate` over one page."""
+    return replace(result, extractions=propagate(result.extractions, auto))
+
+
+def warm() -> None:
+    """Load jieba, the lexicons and every compiled pattern in this process (a worker
+    calls it once, before its first page)."""
+    extract_page(Page("warm-up.txt", "本报讯 市委书记张三出席会议。\n", "0" * 40))
+
+
+class _Clock:
+    """Logs (INFO, `kg -v build`) how long each stage took."""
+
+    def __init__(self) -> None:
+        self.last = time.perf_counter()
+
+    def lap(self, what: str, *args: object) -> None:
+        now = time.perf_counter()
+        log.info("%.2f s: " + what, now - self.last, *args)
+        self.last = now
+
+
+# --- the two passes ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Context:
+    city: str | None
+    known: frozenset[str]  # digests of pages already in the store: not extracted again
+
+
+@dataclass(frozen=True)
+class _Extracted:
+    """What pass 1 sends back for a unit: a page row, the confident names it holds and
+    its extractions pickled (texts included, for pass 2), or why it was skipped."""
+
+    unit: Unit
+    row: PageRow | None = None
+    names: frozenset[str] = frozenset()
+    data: bytes = b""
+    skipped: Skipped | None = None
+
+
+def _pass1(unit: Unit, ctx: _Context) -> _Extracted:
+    try:
+        page = read_unit(unit)
+    except InputError as e:
+        return _Extracted(unit, skipped=Skipped(unit.source, str(e)))
+    if page.digest in ctx.known:
+        return _Extracted(unit)
+    r = extract_page(page, ctx.city)
+    row = PageRow(0, page.source, page.digest, page.encoding, r.home_city, len(r.extractions))
+    data = pickle.dumps(r.extractions, protocol=pickle.HIGHEST_PROTOCOL)
+    return _Extracted(unit, row, confident_names([r]), data)
+
+
+def _pass2(
+    item: tuple[bytes, str | None], auto: ahocorasick.Automaton
+) -> tuple[list[Extraction], str | None]:
+    """A page's extractions with the corpus' names propagated, and its home city."""
+    data, city = item
+    return propagate(pickle.loads(data), auto), city
+
+
+def _extract_all(
+    engine: Engine,
+    files: Sequence[Path],
+    cache: PageCache,
+    city: str | None,
+    skipped: list[Skipped],
+    progress: Callable[[int, int], None] | None,
+    split_bytes: int,
+    part_chars: int,
+) -> int:
+    """Pass 1 over every input; returns how many pages were added to the cache."""
+
+    def work() -> Iterator[Unit]:
+        for u in units(files, split_bytes, part_chars):
+            if isinstance(u, Skipped):
+                log.warning("skipped %s: %s", u.path, u.reason)
+                skipped.append(u)
+            else:
+                yield u
+
+    added = 0
+    ctx = _Context(city, cache.digests())
+    for res in engine.map(_pass1, work(), ctx, warm=warm):
+        if res.skipped is not None:
+            log.warning("skipped %s: %s", res.skipped.path, res.skipped.reason)
+            skipped.append(res.skipped)
+        elif res.row is not None:
+            cache.add(res.row, res.names, res.data)
+            added += 1
+        if progress:
+            progress(res.unit.file_index + 1, len(files))
+    return added
 
 
 def build_graph(
     paths: Sequence[Path | str],
     city: str | None = None,
     progress: Callable[[int, int], None] | None = None,
+    *,
+    jobs: int | None = 1,
+    engine: str = "local",
+    scheduler: str | None = None,
+    store: str | Path | None = None,
+    update: bool = False,
+    split_bytes: int = SPLIT_BYTES,
+    part_chars: int = PART_CHARS,
 ) -> BuildResult:
-    """Build one graph from every page under `paths`."""
+    """Build one graph from every page under `paths`.
+
+    jobs: worker processes for extraction (None: every core); engine "dask" runs it on
+    the dask.distributed `scheduler` (an address) or on a local cluster. store
+    `oxigraph:DIR` keeps the pages and the graph in DIR; with `update`, pages already
+    there are not read or extracted again, and the new ones are added to them (the
+    graph equals a build of the old and the new pages together, in that order).
+    Files larger than `split_bytes` are read in parts of about `part_chars` characters.
+    """
+    clock = _Clock()
     files, skipped = find_inputs([Path(p) for p in paths])
-    results: list[PageResult] = []
-    for i, item in enumerate(iter_pages(files)):
-        if isinstance(item, Skipped):
-            skipped.append(item)
+    root = parse_spec(store) if store is not None else None
+    if update and root is None:
+        raise StoreError("--update needs --store oxigraph:DIR")
+    cache = PageCache(root / "pages.sqlite" if root else None)
+    try:
+        if not update:
+            cache.clear()
+        check_cache(cache, city, update)
+        if engine == "local" and jobs != 1:  # no more processes than pages
+            jobs = min(jobs or default_jobs(), estimate_units(files, split_bytes, part_chars))
+        with make_engine(engine, jobs, scheduler) as eng:
+            added = _extract_all(eng, files, cache, city, skipped, progress,
+                                 split_bytes, part_chars)
+            clock.lap("pass 1: read and extracted %d pages (%s engine, %d jobs)",
+                      added, eng.name, eng.jobs)
+        # pass 2 runs here: resolution is sequential (first-seen labels and evidence
+        # depend on page order), and sending the pages out to propagate the names and
+        # their results back costs this process more than propagating them itself
+        names = cache.names()
+        auto = _automaton(names)
+        pages = ((data, row.home_city) for row, data in cache.data())
+        resolved = resolve_mod.resolve(_pass2(p, auto) for p in pages)
+        clock.lap("pass 2: propagated %d names and resolved %d pages", len(names), len(cache))
+        rows = cache.rows()
+        if root is not None:
+            replace_graph(root, quads(resolved))
+            cache.commit()
+            clock.lap("wrote the graph to the store %s", root)
+    finally:
+        cache.close()
+    return BuildResult(resolved, rows, skipped, added, root)
+
+
+def write_outputs(
+    result: BuildResult, out_dir: Path, formats: Sequence[str] = ("ttl",)
+) -> tuple[list[Path], dict[str, int]]:
+    """Write OUT/graph.<format> for each format, then OUT/graph.html; returns the files
+    written and the counts (pages, articles, persons, ...). Turtle is written by
+    pyoxigraph and HTML drawn from a view of the resolved graph that holds no copy of
+    its triples; other formats go through kg.export and an rdflib.Graph."""
+    from kg.render import to_html
+
+    clock = _Clock()
+    written = []
+    for fmt in formats:
+        if fmt == "ttl":
+            path, data = out_dir / "graph.ttl", turtle(quads(result.resolved))
         else:
-            results.append(extract_page(item, city))
-        if progress:
-            progress(i + 1, len(files))
-    auto = _automaton(confident_names(results))
-    results = [propagate_names(r, auto) for r in results]
-    resolved = resolve_mod.resolve([(r.extractions, r.home_city) for r in results])
-    return BuildResult(to_graph(resolved), results, skipped)
+            from kg.export import FORMATS, serialize
+
+            path, data = out_dir / f"graph.{FORMATS[fmt]}", serialize(result.graph, fmt)
+        atomic_write(path, data)
+        del data
+        written.append(path)
+        clock.lap("wrote %s", path)
+    atomic_write(out_dir / "graph.html", to_html(view(result.resolved)))
+    written.append(out_dir / "graph.html")
+    clock.lap("wrote %s", out_dir / "graph.html")
+    return written, {"pages": len(result.pages), **counts(result.resolved)}
+
+
+def counts(res: Resolved) -> dict[str, int]:
+    """What kg.query.counts finds in the graph (typed articles, persons, organizations,
+    places, programmes, memberships), read off the resolved graph without a query."""
+    kinds = Counter(e.kind for e in res.entities.values())
+    return {"articles": len(res.articles), "persons": kinds["person"],
+            "organizations": kinds["org"], "places": kinds["place"],
+            "programmes": kinds["program"], "positions": len(res.memberships)}
 
 
 def build_text(text: str, source: str = "text.txt", city: str | None = None) -> Graph:
     """Build a graph from one page given as a string (for notebooks and tests)."""
-    import hashlib
-
     from kg.clean import clean
 
     cleaned = clean(text)

@@ -1,0 +1,201 @@
+"""Where the per-page work runs: in this process, in a pool of local processes, or on
+a Dask cluster. The pipeline does not care which.
+
+`Engine.map(fn, items, shared)` calls `fn(item, shared)` for every item and yields the
+results in the order of `items`. Only a bounded number of items is in flight at a time,
+so memory does not grow with the corpus. `shared` is what every call needs (options, the
+digests of pages already done): it is sent to each worker once, not with every item.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing
+import os
+import threading
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from functools import partial
+from types import TracebackType
+from typing import Any, TypeVar
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+S = TypeVar("S")
+R = TypeVar("R")
+
+ENGINES = ("local", "dask")
+
+
+def default_jobs() -> int:
+    """The cores this process may run on."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
+
+
+def _ordered(submit: Callable[[T], Any], items: Iterable[T], window: int) -> Iterator[Any]:
+    """Results of `submit(item)` futures in item order, at most `window` pending."""
+    pending: deque[Any] = deque()
+    try:
+        for item in items:
+            pending.append(submit(item))
+            if len(pending) >= window:
+                yield pending.popleft().result()
+        while pending:
+            yield pending.popleft().result()
+    finally:
+        for f in pending:
+            f.cancel()
+
+
+class Engine:
+    """Runs `fn(item, shared)` over items, in this process."""
+
+    name = "serial"
+    jobs = 1
+
+    def map(
+        self,
+        fn: Callable[[T, S], R],
+        items: Iterable[T],
+        shared: S,
+        warm: Callable[[], object] | None = None,
+    ) -> Iterator[R]:
+        """`warm` prepares a worker for `fn` (loads jieba and the lexicons)."""
+        for item in items:
+            yield fn(item, shared)
+
+    def close(self) -> None:
+        pass
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+
+# --- local processes ----------------------------------------------------------------
+
+_worker_shared: Any = None
+
+
+def _init_worker(shared: object, warm: Callable[[], object] | None) -> None:
+    global _worker_shared
+    _worker_shared = shared
+    if warm is not None:
+        warm()
+
+
+def _call(fn: Callable[[Any, Any], Any], item: Any) -> Any:
+    return fn(item, _worker_shared)
+
+
+class LocalPool(Engine):
+    """A concurrent.futures process pool of `jobs` workers per map call. Workers are
+    forked where the platform allows it (cheap start, nothing to re-import); `warm`
+    runs once in each worker, so jieba and the lexicons load once per process."""
+
+    name = "local"
+
+    def __init__(self, jobs: int) -> None:
+        self.jobs = max(1, jobs)
+
+    def map(
+        self,
+        fn: Callable[[T, S], R],
+        items: Iterable[T],
+        shared: S,
+        warm: Callable[[], object] | None = None,
+    ) -> Iterator[R]:
+        methods = multiprocessing.get_all_start_methods()
+        # forking a process that runs other threads can deadlock: spawn then
+        method = "fork" if "fork" in methods and threading.active_count() == 1 else None
+        ctx = multiprocessing.get_context(method)
+        with ProcessPoolExecutor(self.jobs, mp_context=ctx, initializer=_init_worker,
+                                 initargs=(shared, warm)) as pool:
+            def submit(item: T) -> Future[R]:
+                return pool.submit(_call, fn, item)
+
+            try:
+                yield from _ordered(submit, items, self.jobs * 4)
+            except BaseException:
+                pool.shutdown(wait=True, cancel_futures=True)
+                raise
+
+
+# --- dask ---------------------------------------------------------------------------
+
+
+class DaskEngine(Engine):
+    """Tasks on a dask.distributed cluster: the scheduler at `address`, or a local
+    cluster of `jobs` single-threaded worker processes started for this build. Workers
+    must see the input paths (a shared file system); parts of huge files travel with
+    their task."""
+
+    name = "dask"
+
+    def __init__(self, address: str | None = None, jobs: int | None = None) -> None:
+        try:
+            from distributed import Client, LocalCluster
+        except ImportError as e:  # pragma: no cover - depends on the installation
+            raise RuntimeError(
+                "--engine dask needs dask.distributed: pip install 'kg[dask]'") from e
+        self._cluster = None
+        if not log.isEnabledFor(logging.DEBUG):  # dask's INFO lines are noise below -vv
+            logging.getLogger("distributed").setLevel(logging.WARNING)
+        if address:
+            self.client = Client(address)
+        else:
+            self._cluster = LocalCluster(n_workers=jobs or default_jobs(), threads_per_worker=1,
+                                         processes=True, dashboard_address=None,
+                                         silence_logs=logging.WARNING)
+            self.client = Client(self._cluster)
+        self.jobs = max(1, sum(self.client.nthreads().values()))
+
+    def map(
+        self,
+        fn: Callable[[T, S], R],
+        items: Iterable[T],
+        shared: S,
+        warm: Callable[[], object] | None = None,
+    ) -> Iterator[R]:
+        # warm-up happens on each worker's first task (everything is cached per process)
+        # in a list: scatter would send the elements of a set or list one by one
+        [shared_f] = self.client.scatter([shared], broadcast=True, hash=False)
+        submit = partial(self._submit, fn, shared_f)
+        try:
+            yield from _ordered(submit, items, max(8, self.jobs * 4))
+        finally:
+            shared_f.release()
+
+    def _submit(self, fn: Callable[[Any, Any], Any], shared_f: Any, item: Any) -> Any:
+        return self.client.submit(fn, item, shared_f, pure=False)
+
+    def close(self) -> None:
+        self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+
+
+def make_engine(
+    kind: str = "local", jobs: int | None = None, scheduler: str | None = None
+) -> Engine:
+    """The engine for `kg build --engine KIND --jobs N [--scheduler ADDRESS]`."""
+    if kind == "dask":
+        return DaskEngine(scheduler, jobs)
+    if kind != "local":
+        raise ValueError(f"unknown engine {kind!r}; expected one of {', '.join(ENGINES)}")
+    if scheduler:
+        raise ValueError("--scheduler needs --engine dask")
+    n = default_jobs() if jobs is None else jobs
+    return LocalPool(n) if n > 1 else Engine()

@@ -1,0 +1,139 @@
+"""Work units: what one task reads and extracts.
+
+An input file is one page. A huge file (a year of a paper saved as one text) is cut
+into parts of about `part_chars` characters at paragraph breaks, read as a stream, and
+each part is a page of its own (source `path#k`), so no process ever holds the whole
+file. The cut points depend on the file alone, so every engine and job count cuts the
+same way.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from kg.clean import clean
+from kg.io import InputError, Skipped, decode, read_page
+from kg.model import Page
+
+SPLIT_BYTES = 8 * 2**20  # files larger than this are read in parts
+PART_CHARS = 200_000  # about this many characters a part
+_SAMPLE = 2**20
+_TERMINAL = tuple("。！？!?；;”\"’）)】」』…")
+
+
+@dataclass(frozen=True)
+class Unit:
+    """One page to extract: a whole file (text None: the worker reads it) or a part
+    of a huge file (its decoded text travels with the task)."""
+
+    source: str  # Page.source: the path, or `path#k` for part k of a split file
+    path: str
+    file_index: int  # position of the file among the inputs (for progress)
+    text: str | None = None
+    encoding: str = "utf-8"
+
+
+def read_unit(unit: Unit) -> Page:
+    """Decode and clean a unit into a page (raises InputError), exactly as `read_page`
+    does for a whole file."""
+    if unit.text is None:
+        return read_page(Path(unit.path), display=unit.source)
+    cleaned = clean(unit.text)
+    digest = hashlib.sha1(cleaned.encode("utf-8")).hexdigest()
+    return Page(unit.source, cleaned, digest, unit.encoding)
+
+
+def units(
+    files: Sequence[Path], split_bytes: int = SPLIT_BYTES, part_chars: int = PART_CHARS
+) -> Iterator[Unit | Skipped]:
+    """The units of the input files, in order; a huge file that cannot be decoded is
+    reported as Skipped."""
+    for i, f in enumerate(files):
+        try:
+            size = f.stat().st_size
+        except OSError:
+            size = 0  # let the worker report it
+        if size <= split_bytes:
+            yield Unit(f.as_posix(), f.as_posix(), i)
+            continue
+        try:
+            enc = sniff_encoding(f)
+            for k, text in enumerate(split_text(f, enc, part_chars), start=1):
+                yield Unit(f"{f.as_posix()}#{k}", f.as_posix(), i, text, enc)
+        except (InputError, UnicodeDecodeError, OSError) as e:
+            yield Skipped(f.as_posix(), str(e))
+
+
+def estimate_units(files: Sequence[Path], split_bytes: int = SPLIT_BYTES,
+                   part_chars: int = PART_CHARS) -> int:
+    """About how many units `units` will give (without reading the files)."""
+    n = 0
+    for f in files:
+        try:
+            size = f.stat().st_size
+        except OSError:
+            size = 0
+        n += 1 if size <= split_bytes else max(1, size // (2 * part_chars))
+    return max(1, n)
+
+
+def sniff_encoding(path: Path) -> str:
+    """The encoding `kg.io.decode` would pick for the whole file, found from its first
+    megabyte (and, for UTF-8, a streaming check of the rest)."""
+    with path.open("rb") as fh:
+        head = fh.read(_SAMPLE)
+    if head.count(b"\x00") > len(head) // 4 or head.startswith(
+        (codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE, codecs.BOM_UTF32_LE, codecs.BOM_UTF32_BE)
+    ):
+        cut = len(head) - len(head) % 4
+        try:
+            _, enc = decode(head[:cut])
+        except InputError:  # a surrogate pair cut in two
+            _, enc = decode(head[: cut - 4])
+        return enc
+    nl = head.rfind(b"\n")
+    _, enc = decode(head[: nl + 1] if nl > 0 else head)
+    if enc == "utf-8" and not _valid_utf8(path):
+        return "gb18030"
+    return enc
+
+
+def _valid_utf8(path: Path) -> bool:
+    dec = codecs.getincrementaldecoder("utf-8")()
+    with path.open("rb") as fh:
+        try:
+            while chunk := fh.read(_SAMPLE):
+                dec.decode(chunk)
+            dec.decode(b"", final=True)
+        except UnicodeDecodeError:
+            return False
+    return True
+
+
+def split_text(path: Path, encoding: str, part_chars: int = PART_CHARS) -> Iterator[str]:
+    """The decoded text of a file in parts of about `part_chars` characters, cut at a
+    blank line after a line that ends a sentence or is short (a headline, a byline), so
+    that no wrapped sentence is cut; failing that within twice the size, at any blank
+    line; within four times, at any line end."""
+    buf: list[str] = []
+    size = 0
+    prev = ""  # last non-blank line
+    with path.open(encoding=encoding, newline="") as fh:
+        while line := fh.readline(1 << 16):
+            bare = line.strip()
+            sentence_end = prev.endswith(_TERMINAL) or len(prev) <= 12
+            if size >= part_chars and (
+                (not bare and (sentence_end or size >= 2 * part_chars)) or size >= 4 * part_chars
+            ):
+                yield "".join(buf)
+                buf, size = [], 0
+            buf.append(line)
+            size += len(line)
+            if bare:
+                prev = bare
+    if buf:
+        yield "".join(buf)
