@@ -36,7 +36,7 @@ Triple = tuple[Node, Node, Node]
 FORMATS = {"ttl": "ttl", "nt": "nt", "jsonld": "jsonld", "trig": "trig", "graphml": "graphml"}
 
 _MEMBERSHIP_CORE = (RDF.type, ORG.member, ORG.role, ORG.organization)
-_EVIDENCE = (KGO.evidence, KGO.evidenceStart, KGO.evidenceEnd, KGO.rule)
+_EVIDENCE = (KGO.evidence, KGO.evidenceStart, KGO.evidenceEnd, KGO.evidenceSource, KGO.rule)
 
 
 class ExportError(ValueError):
@@ -122,6 +122,9 @@ def evidence_article(graph: Graph, membership: Node) -> URIRef | None:
     """The article a membership's evidence sentence was read from: the first of its
     source articles in build order (input file, then position in the file), which is
     the one the pipeline keeps the evidence of."""
+    recorded = graph.value(membership, KGO.evidenceSource)
+    if isinstance(recorded, URIRef):
+        return recorded
     arts = [a for a in graph.objects(membership, PROV.wasDerivedFrom) if isinstance(a, URIRef)]
     if not arts:
         return None

@@ -38,6 +38,7 @@ class KGO(DefinedNamespace):
     evidence: URIRef  # the sentence a membership was read from
     evidenceStart: URIRef
     evidenceEnd: URIRef
+    evidenceSource: URIRef  # the article the evidence sentence was read from
     rule: URIRef  # the extraction rule that produced a membership
     sourceFile: URIRef  # the input file an article came from
     articleIndex: URIRef

@@ -148,6 +148,7 @@ def triples(
         yield s, node(str(KGO.evidence)), literal(m.evidence, ZH, None)
         yield s, node(str(KGO.evidenceStart)), literal(str(m.start), None, INT)
         yield s, node(str(KGO.evidenceEnd)), literal(str(m.end), None, INT)
+        yield s, node(str(KGO.evidenceSource)), key(m.article)
         yield s, node(str(KGO.rule)), literal(m.rule, None, None)
         for art in sorted(m.articles):
             yield s, derived, key(art)

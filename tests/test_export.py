@@ -152,7 +152,7 @@ def test_export_trig_article_graph_is_what_the_article_alone_gives(result: Build
     for page in PAGES:
         _, alone = article_graphs(build_graph([page]).graph)
         for a, ts in alone.items():
-            drop = {KGO.evidence, KGO.evidenceStart, KGO.evidenceEnd, KGO.rule}
+            drop = {KGO.evidence, KGO.evidenceStart, KGO.evidenceEnd, KGO.evidenceSource, KGO.rule}
             assert {t for t in together[a] if t[1] not in drop} == \
                 {t for t in ts if t[1] not in drop}, a
 
