@@ -6,7 +6,7 @@ touched, so callers of kg and kg's tests cannot leak words into each other.
 from __future__ import annotations
 
 import logging
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 from kg import lexicon
@@ -34,9 +34,15 @@ def tokenizer() -> Any:
     return tok
 
 
+@lru_cache(maxsize=65536)
+def _words(text: str) -> tuple[str, ...]:
+    return tuple(tokenizer().cut(text, HMM=False))
+
+
 def words(text: str) -> list[str]:
-    """Dictionary-only segmentation (no HMM guesses), for finding word boundaries."""
-    return list(tokenizer().cut(text, HMM=False))
+    """Dictionary-only segmentation (no HMM guesses), for finding word boundaries.
+    Cached: the extractors ask for the same short windows many times."""
+    return list(_words(text))
 
 
 @cache

@@ -237,7 +237,7 @@ def _valid(name: str, suffix: str) -> bool:
         return False
     if re.fullmatch(r"(?:村|社区|楼院|小区|企业|机关|支部)(?:党支部|党委|党总支)", name):
         return False  # a kind of branch, not a named one
-    if name.endswith(("干部", "党员")) or any(name.endswith(t) for t in lexicon.titles()):
+    if name.endswith(("干部", "党员")) or _title_re_end().search(name):
         return False
     if any(c in "着了过吗呢吧啊" for c in name):
         return False
@@ -278,10 +278,34 @@ _NOT_ITEM_START = frozenset({"v", "p", "d", "r", "c", "m"})
 _NOT_IN_ITEM = frozenset({"v", "vn", "a", "ad", "d", "m", "q", "r", "f"})
 
 
+_COMPANY_WORD = re.compile("企业|公司|车企|药企")
+
+
+def _company_matches(text: str) -> list[re.Match[str]]:
+    """_COMPANY_LIST matches, looked for only just before the words it ends with (the
+    pattern is costly to try at every position of a page)."""
+    out: list[re.Match[str]] = []
+    last = -1
+    for w in _COMPANY_WORD.finditer(text):
+        lo = max(last, w.start() - 80, 0)
+        found = list(_COMPANY_LIST.finditer(text, lo, w.end()))
+        m = found[-1] if found else None
+        if m is not None and m.end() == w.end() and m.start() >= last:
+            out.append(m)
+            last = m.end()
+    return out
+
+
+@cache
+def _title_re_end() -> re.Pattern[str]:
+    titles = sorted(lexicon.titles(), key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, titles))})$")
+
+
 def company_lists(text: str) -> list[Mention]:
     """`依托甲乙生物、丙丁化工等龙头企业`, `甲、乙和丙7家企业`: the listed names are companies."""
     out = []
-    for m in _COMPANY_LIST.finditer(text):
+    for m in _company_matches(text):
         pos = m.start(1)
         items = re.split(r"[、和及]", m.group(1))
         # the first item carries the words before it: keep its last dictionary words

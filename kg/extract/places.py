@@ -192,6 +192,7 @@ _NEVER_IN_PLACE = frozenset(
 )
 _BEFORE_ALIAS = frozenset("在到赴从与和的及是了对向为把被将于至往省市县区、")
 _HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯地得")
+_BEFORE_SHORT_NAME = _HEAD_FUNCTION | frozenset("土和的")
 # one-character province abbreviations that are also everyday characters
 _COMMON_ABBR = frozenset("新青宁云贵台港澳秦蜀吉黑京沪津藏")
 _ZONES = ("开发区", "高新区", "示范区", "新区", "产业集聚区")
@@ -222,7 +223,7 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
             len(word) == 2
             and start > 0
             and is_cjk(text[start - 1])
-            and text[start - 1] in _HEAD_FUNCTION | set("土和的")
+            and text[start - 1] in _BEFORE_SHORT_NAME
         ):
             continue
         out.append(Mention(start, end + 1, word, "place", "gazetteer", norm=name, kind=kind))
