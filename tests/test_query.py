@@ -283,7 +283,7 @@ def test_query_format_tsv_parses(graph: Graph) -> None:
     assert head == ["?person", "?role", "?organization", "?headline", "?date", "?evidence",
                     "?article"]
     first = dict(zip(head, lines[1].split("\t"), strict=True))
-    assert first["?person"] == '"欧阳平"'  # the parameter, a plain literal
+    assert first["?person"] == '"欧阳平"@zh'  # the parameter, bound as a Chinese name
     assert first["?role"] == '"副书记"@zh'
     assert first["?headline"] == ""
     assert first["?article"].startswith("<https://w3id.org/kg-zh/id/article/")
