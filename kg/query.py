@@ -249,7 +249,22 @@ def run_named(
 ) -> Result:
     nq = get_named(name)
     bindings = bind_params(nq, params or {})
-    return run(g, nq.text, bindings, allow_service)
+    return run(g, with_values(nq.text, bindings), None, allow_service)
+
+
+def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
+    """The query with each binding stated as a `VALUES` row at the start of its WHERE
+    block. Values are written as RDF terms (`Literal.n3` escapes them), never pasted
+    as query text; stores plan a VALUES row as an index lookup, while initial bindings
+    are applied to every solution afterwards (seconds instead of milliseconds on a
+    million triples)."""
+    if not bindings:
+        return text
+    where = re.search(r"WHERE\s*\{", text, re.IGNORECASE)
+    if where is None:
+        raise QueryError("a named query needs a WHERE { ... } block for its parameters")
+    rows = "".join(f"\n  VALUES ?{k} {{ {v.n3()} }}" for k, v in sorted(bindings.items()))
+    return text[: where.end()] + rows + text[where.end() :]
 
 
 def named(query_name: str, graph: Graph, /, **params: str) -> list[dict[str, Any]]:

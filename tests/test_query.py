@@ -471,3 +471,10 @@ def test_cli_stats(graph_file: Path) -> None:
     assert res.exit_code == 0, res.output
     assert "foaf:Person" in res.output and "双百行动" in res.output
     assert CliRunner().invoke(cli, ["stats", "missing.ttl"]).exit_code == 2
+
+
+def test_query_named_parameter_is_a_term_not_text(graph: Graph) -> None:
+    hostile = '欧阳平" } } SELECT * WHERE { ?s ?p ?o'
+    rows = q.named("positions", graph, person=hostile)
+    assert rows == []
+    assert q.named("positions", graph, person="欧阳平")
