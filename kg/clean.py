@@ -51,7 +51,7 @@ def _join_run(run: str) -> str:
     pieces: list[str] = []
     spaced: list[bool] = []  # the piece was made of characters standing alone
     for piece in run.split(" "):
-        # characters standing alone side by side are one word spaced out (`唐 翀`)
+        # characters standing alone side by side are one word spaced out (`韩 梅`)
         if piece != "摄" and pieces and len(piece) == 1 and (len(pieces[-1]) == 1 or spaced[-1]):
             pieces[-1] += piece
             spaced[-1] = True
@@ -69,9 +69,9 @@ def _join_run(run: str) -> str:
 
 def join_spaced_cjk(text: str) -> str:
     """Remove spaces between CJK characters that come from layout or justification:
-    a character standing alone (`孙 震` -> `孙震`) or a long run (`紧盯目 标任务`).
+    a character standing alone (`方 晓` -> `方晓`) or a long run (`推进项目建 设`).
     A space between two short words is kept, since it separates names in bylines
-    (`通讯员 李申佳 冯炜桐`, `区长 李占宾`)."""
+    (`通讯员 王一鸣 赵小川`, `区长 钱立新`)."""
     text = re.sub(rf"(?<={_CJK_RE})[\t\u00a0\u3000]+(?={_CJK_RE})", " ", text)
     return _CJK_SPACED_RUN.sub(lambda m: _join_run(m.group(0)), text)
 

@@ -363,7 +363,7 @@ def viz(graph: Path, out: Path | None, focus: str | None, depth: int | None, typ
 
     \b
     kg viz out/graph.ttl -o all.html
-    kg viz out/graph.ttl --focus 刘尚进 --depth 2        an official's ego network
+    kg viz out/graph.ttl --focus 韩立新 --depth 2        an official's ego network
     kg viz out/graph.ttl --focus 漯河市委 --types person,org   one organization's tree
     """
     from kg.io import atomic_write

@@ -102,7 +102,7 @@ def _automaton(names: frozenset[str]) -> ahocorasick.Automaton:
 
 def propagate(extractions: Sequence[Extraction], auto: ahocorasick.Automaton) -> list[Extraction]:
     """Add a person mention wherever a confident name of the corpus recurs
-    (`刘尚进强调` after `市委书记刘尚进`), at word boundaries only."""
+    (`韩立新强调` after `市委书记韩立新`), at word boundaries only."""
     if not len(auto):
         return list(extractions)
     out = []

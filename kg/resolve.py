@@ -142,7 +142,7 @@ def _province_of(city: str | None) -> str | None:
 
 
 def short(name: str) -> str:
-    """漯河市 -> 漯河 (the form used inside organization names like 漯河职业技术学院)."""
+    """许昌市 -> 许昌 (the form used inside organization names like 许昌职业技术学院)."""
     for d in lexicon.divisions_by_name().get(name, ()):
         if d.aliases:
             return d.aliases[0]

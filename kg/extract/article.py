@@ -21,7 +21,7 @@ def _floors(text: str, sents: list[Sentence]) -> list[int]:
 
 def _org_links(orgs: list[Mention], places: list[Mention]) -> list[Link]:
     """Sub-organizations written inside their parent's name (市委宣传部 -> 市委) and
-    organizations named after a place (郾城区委 -> 郾城区)."""
+    organizations named after a place (魏都区委 -> 魏都区)."""
     links = []
     by_start: dict[int, list[Mention]] = {}
     for o in orgs:
@@ -68,7 +68,7 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     places, place_links = extract_places(text, floor_of)
     programs = filter_spans(extract_programs(text, floor_of))
     persons = filter_spans(people.persons)
-    # a person's name wins over a place short form inside it (文峰 in 王文峰)
+    # a person's name wins over a place short form inside it (新华 in 李新华)
     taken = {i for m in persons for i in range(m.start, m.end)}
     places = [p for p in places if p.rule != "gazetteer" or not taken & set(range(p.start, p.end))]
     mentions = tuple(

@@ -1,4 +1,4 @@
-"""Organizations by suffix grammar: `PLACE? NAME SUFFIX` (市委, 郾城区国动办,
+"""Organizations by suffix grammar: `PLACE? NAME SUFFIX` (市委, 鄢陵县国动办,
 河南某某科技有限公司), with the left edge found by `left_extent`, conjoined forms
 split (`市委市政府` -> 市委, 市政府) and generic phrases (各部门, 该公司) left out."""
 
@@ -212,7 +212,7 @@ def _suffix_re() -> re.Pattern[str]:
 
 _COUNT = frozenset("0123456789 ")
 _WEAK = frozenset("办处室部委局厅队所站")
-# government bodies are named after their place (郾城区政府, 市人大); bare they are phrases
+# government bodies are named after their place (鄢陵县政府, 市人大); bare they are phrases
 _NEEDS_PLACE = frozenset(
     {"政府", "人民政府", "人大", "政协", "人大常委会", "机关", "党委", "纪委", "监委"}
 )
@@ -222,7 +222,7 @@ _ANCHOR = re.compile(
 
 
 def _anchored(name: str) -> bool:
-    """Starts with a level word or a known place (市创文办, 郾城区国动办)."""
+    """Starts with a level word or a known place (市文明办, 鄢陵县国动办)."""
     if _ANCHOR.match(name):
         return True
     places = lexicon.divisions_by_name()
@@ -349,7 +349,7 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
             continue
         cont = _suffix_re().match(text, s_end) if nxt else None
         if cont and len(cont.group(0)) > 1 and text[s_end] not in "省市区县":
-            continue  # a longer organization goes on (市政协机关 is read at 关)
+            continue  # a longer organization goes on (市人大机关 is read at 关)
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         if floor <= last_end < m.start():
             # `市总工会联合团市委`: a verb after the previous organization ends this name

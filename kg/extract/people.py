@@ -301,7 +301,7 @@ class _Seg:
 
 
 def _place_of(org: str) -> str:
-    """`郾城区委` -> `郾城区`; `市委` -> `市`."""
+    """`魏都区委` -> `魏都区`; `市委` -> `市`."""
     return _PARTY_BODY.sub("", org)
 
 
@@ -387,7 +387,7 @@ def _trim_left(part: str) -> tuple[str, str]:
 def _chain_before(text: str, ts: int, floor: int) -> tuple[list[_Seg], str | None, int, str]:
     """The title chain that ends at the title starting at ts: the earlier segments,
     the organization written right before the title, where the chain region starts
-    and the words cut off before the chain (`X现任` in `X现任市创文办副处长`)."""
+    and the words cut off before the chain (`X现任` in `X现任市民政局副局长`)."""
     p = ts
     while p > floor and ts - p < 60 and (text[p - 1] == "、" or _CHAIN_CHARS.match(text[p - 1])):
         p -= 1
@@ -467,7 +467,7 @@ def extract_people(
                 break
             rule = "title-chain" if len(segs) > 1 else "title-name"
             if not names:
-                # `X现任市创文办督导二处副处长`: the name stands before the chain
+                # `X现任市民政局社会救助科科长`: the name stands before the chain
                 for verb in _BEFORE_CHAIN_VERBS:
                     if before.endswith(verb):
                         j = text.rfind(verb, cstart, ts)
@@ -507,7 +507,7 @@ def _lists(
                 break
         else:
             continue
-        # the first item may carry the words before it: `区领导刘涛`, `以曹亚玲`
+        # the first item may carry the words before it: `区领导刘明`, `以王小红`
         first = items[0]
         # a name never starts inside a title (`副主任甘慧` is 甘慧, not 任甘慧)
         inside = {i for t in titles_in(first) for i in range(t.start() + 1, t.end())}

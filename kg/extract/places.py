@@ -317,7 +317,7 @@ def extract_places(text: str, floor_of: list[int]) -> tuple[list[Mention], list[
         child = by_start.get(m.end)
         if child and RANK.get(child.kind, 9) > RANK.get(m.kind, 9):
             links.append(Link("place_parent", child.name, m.name, "adjacent"))
-        # a zone or venue named after its place (漯河经济技术开发区 in 漯河市)
+        # a zone or venue named after its place (许昌经济技术开发区 in 许昌市)
         inner = by_start.get(m.start)
         if inner and inner is not m and inner.end < m.end and m.rule == "place-suffix":
             links.append(Link("place_parent", m.name, inner.name, "name-prefix"))

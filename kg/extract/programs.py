@@ -1,5 +1,5 @@
 """Named programmes: quoted names with a programme suffix (`“五星”支部`, `“三个一批”活动`,
-`“一把手”包联责任制`), quoted names that end in one (`“十大提升行动”`), quoted numeral
+`“一把手”包联责任制`), quoted names that end in one (`“十项惠民工程”`), quoted numeral
 formulas used as campaigns, honour schemes (`被评为“十佳市民”`, `“身边好人”17人`),
 lists of quoted names after a programme verb, unquoted campaign names (`…专项行动`)
 and nationally known programmes from the lexicon. Slogans and words quoted only for
