@@ -31,7 +31,8 @@ class KgError(click.ClickException):
 
     def __init__(self, message: str, exit_code: int = 2) -> None:
         super().__init__(" ".join(message.split()))
-        self.exit_code = exit_code
+        # click declares exit_code on the class; this error carries its own
+        setattr(self, "exit_code", exit_code)  # noqa: B010
 
     def show(self, file: IO[Any] | None = None) -> None:
         click.echo(f"kg: error: {self.format_message()}", file=file, err=True)
@@ -205,9 +206,7 @@ _QUERY_FORMATS = ("table", "csv", "tsv", "json")  # = kg.query.FORMATS, without 
 
 
 def _graph_error(e: Exception) -> click.ClickException:
-    err = click.ClickException(str(e))
-    err.exit_code = 2
-    return err
+    return KgError(str(e))
 
 
 @cli.command()
@@ -291,7 +290,7 @@ def _query_text(arg: str) -> str:
     from kg.query import QueryError
 
     if arg == "-":
-        return click.get_text_stream("stdin").read()
+        return sys.stdin.read()
     if "\n" in arg or "{" in arg:
         return arg
     p = Path(arg)
