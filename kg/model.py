@@ -7,7 +7,7 @@ is always the surface form.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
@@ -93,5 +93,3 @@ class Extraction:
     mentions: tuple[Mention, ...] = ()
     positions: tuple[Position, ...] = ()
     links: tuple[Link, ...] = ()
-    home_city: str | None = None  # e.g. 漯河市
-    extras: dict[str, str] = field(default_factory=dict, compare=False, hash=False)

@@ -213,12 +213,6 @@ class _Resolver:
         e.level = e.level or m.kind
         return e
 
-    def place_key(self, name: str, city: str | None) -> str | None:
-        for e in self.entities.values():
-            if e.kind == "place" and (e.label == name or name in e.alts):
-                return e.key
-        return None
-
 
 def _within(d: lexicon.Division, city: str) -> bool:
     """The division lies in the home city's province."""

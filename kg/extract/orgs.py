@@ -8,7 +8,7 @@ import re
 from functools import cache
 
 from kg import lexicon
-from kg.extract.text import CJK_CLASS, OPEN_QUOTES, left_extent
+from kg.extract.text import CJK_CLASS, OPEN_QUOTES, left_extent, starts_with_place
 from kg.model import Mention
 from kg.tokenize import tag, words
 
@@ -223,10 +223,7 @@ _ANCHOR = re.compile(
 
 def _anchored(name: str) -> bool:
     """Starts with a level word or a known place (市文明办, 鄢陵县国动办)."""
-    if _ANCHOR.match(name):
-        return True
-    places = lexicon.divisions_by_name()
-    return any(name[:k] in places for k in range(2, min(len(name), 9)))
+    return bool(_ANCHOR.match(name)) or starts_with_place(name)
 
 
 def _valid(name: str, suffix: str) -> bool:

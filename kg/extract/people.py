@@ -22,6 +22,7 @@ from kg.extract.text import (
     is_cjk,
     left_extent,
     name_shape,
+    starts_with_place,
     title_at,
     titles_in,
 )
@@ -171,7 +172,6 @@ _FOLLOWERS = tuple(
             "批示",
             "会见",
             "接见",
-            "主讲",
             "讲解",
             "宣读",
             "颁发",
@@ -196,16 +196,8 @@ _VERB_INITIAL = frozenset(
     "主出强指表说讲参要介希一在到对为是和与及等先现担当告带摄率陪向也还就都从以将把被作来同的了赴调检看慰走察听召宣致发认坦感笑回补提称透深前接坚曾又却则便所于自每十非始通因毕退入会颁签上登亲分"
     "实专详仔逐首随最"
 )
-_LEVEL_OF_GOV_TITLE = {
-    "省": "省",
-    "市": "市",
-    "区": "区",
-    "县": "县",
-    "州": "州",
-    "旗": "旗",
-    "镇": "镇",
-    "乡": "乡",
-}
+# the levels of government whose heads' titles name them (市长, 副县长, 乡长)
+_GOV_LEVELS = "省市区县州旗镇乡"
 _CHAIN_CHARS = re.compile(rf"[{CJK_CLASS}A-Za-z（）()·\-— ]")
 _PAREN = re.compile(r"[（(][^（）()]{0,12}[)）]|\s")
 _PARTY_BODY = re.compile(r"(?:党委|党工委|党组|委员会|委|党总支|党支部)$")
@@ -306,7 +298,7 @@ def _place_of(org: str) -> str:
 
 
 def _gov_org(title: str, org: str | None, prev: list[_Seg]) -> str:
-    level = next((c for c in title if c in _LEVEL_OF_GOV_TITLE), "市")
+    level = _level(title)
     if org:
         place = org[:-2] if org.endswith("政府") else org
         return (
@@ -322,14 +314,9 @@ def _gov_org(title: str, org: str | None, prev: list[_Seg]) -> str:
     return level + "政府"
 
 
-def _starts_with_place(name: str) -> bool:
-    places = lexicon.divisions_by_name()
-    return any(name[:k] in places for k in range(2, min(len(name), 9)))
-
-
 def _level(title: str) -> str:
     """`副市长` -> `市`: the level of government a head of government leads."""
-    return next((c for c in title if c in _LEVEL_OF_GOV_TITLE), "市")
+    return next((c for c in title if c in _GOV_LEVELS), "市")
 
 
 def _resolve_chain(segs: list[_Seg]) -> list[tuple[str, str | None]]:
@@ -337,7 +324,7 @@ def _resolve_chain(segs: list[_Seg]) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = []
     for k, seg in enumerate(segs):
         org = seg.org
-        if org and k > 0 and not _ABSOLUTE_START.match(org) and not _starts_with_place(org):
+        if org and k > 0 and not _ABSOLUTE_START.match(org) and not starts_with_place(org):
             head = next((s.org for s in segs[:k] if s.org), None)
             if head is None:
                 # `副市长、公安局局长`: a department of the government just named
@@ -544,7 +531,7 @@ _SPEECH = re.compile(
 
 
 def headline_and_speaker_names(text: str) -> list[tuple[int, int, str]]:
-    """`郭某：创新实干…` headlines about a person, and `，某某表示` speakers."""
+    """`郭某：扎根基层…` headlines about a person, and `，某某表示` speakers."""
     out = []
     for m in _HEADLINE_NAME.finditer(text):
         if name_shape(m.group(1)):

@@ -11,7 +11,7 @@ from functools import cache
 import ahocorasick
 
 from kg import lexicon
-from kg.extract.text import CJK_CLASS, is_cjk, left_extent
+from kg.extract.text import CJK_CLASS, is_cjk, left_extent, starts_with_place
 from kg.model import Link, Mention
 
 # level rank: lower is bigger
@@ -186,13 +186,13 @@ def _gazetteer() -> ahocorasick.Automaton:
     return auto
 
 
-_NOT_COUNTRY_AFTER = re.compile("^(?:式|特色|共产党|人民|梦|好人|品牌|制造|药谷|农都)")
+_NOT_COUNTRY_AFTER = re.compile("^(?:式|特色|共产党|人民|梦|好人|品牌|制造)")
 _NEVER_IN_PLACE = frozenset(
     "的是个和进逐要了在与着把被让给为以于到都也还就很更最所这那些其每各该本此帮助入0123456789"
 )
 _BEFORE_ALIAS = frozenset("在到赴从与和的及是了对向为把被将于至往省市县区、")
 _HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯地得")
-_BEFORE_SHORT_NAME = _HEAD_FUNCTION | frozenset("土和的")
+_BEFORE_SHORT_NAME = _HEAD_FUNCTION
 # one-character province abbreviations that are also everyday characters
 _COMMON_ABBR = frozenset("新青宁云贵台港澳秦蜀吉黑京沪津藏")
 _ZONES = ("开发区", "高新区", "示范区", "新区", "产业集聚区")
@@ -213,7 +213,7 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
             continue
         if kind == "country" and _NOT_COUNTRY_AFTER.match(after):
             continue
-        # a short form inside a longer word (南乐 in 河南乐山): it must follow a
+        # a short form inside a longer word (南乐 in 河南乐器): it must follow a
         # non-character, a function word or another place
         glued = start > 0 and is_cjk(text[start - 1]) and text[start - 1] not in _BEFORE_ALIAS
         if word != name and glued and start not in full_ends:
@@ -277,10 +277,7 @@ def _pattern_mentions(
         head = name[: -len(m.group(0))]
         if name in ("开发区", "高新区", "示范区"):
             pass
-        elif kind == "zone" and not (
-            _LEVEL_START.match(name)
-            or any(name[:k] in lexicon.divisions_by_name() for k in range(2, 7))
-        ):
+        elif kind == "zone" and not (_LEVEL_START.match(name) or starts_with_place(name)):
             continue  # a kind of zone (先进制造业开发区), not a named one
         elif (
             name in _NOT_PLACES
@@ -291,7 +288,7 @@ def _pattern_mentions(
             or not re.fullmatch(f"[{CJK_CLASS}0-9]+", name)
         ):
             continue
-        # a zone or venue named with its place also goes by the rest (江杨市场 for 上海市江杨市场)
+        # a zone or venue named with its place also goes by the rest (东方市场 for 上海市东方市场)
         inner = next((k for k in ends if k > start and ends[k].start == start and k < s_end), None)
         alts = (text[inner:s_end],) if inner is not None and whole and s_end - inner >= 3 else ()
         if whole and not alts and name[0] in "省市县区" and len(name) > 4:
@@ -323,11 +320,3 @@ def extract_places(text: str, floor_of: list[int]) -> tuple[list[Mention], list[
             links.append(Link("place_parent", m.name, inner.name, "name-prefix"))
             mentions.append(inner)
     return sorted(set(mentions), key=lambda x: (x.start, x.end)), links
-
-
-def level_of(kind: str) -> int:
-    return RANK.get(kind, 9)
-
-
-def is_place_char(ch: str) -> bool:
-    return is_cjk(ch)

@@ -66,6 +66,13 @@ def name_shape(name: str) -> bool:
     return title_at(name, 1) is None and title_at(name, 2) is None
 
 
+def starts_with_place(name: str) -> bool:
+    """The name opens with an administrative division's name or short form
+    (`鄢陵县国动办`, `许昌职业技术学院`)."""
+    places = lexicon.divisions_by_name()
+    return any(name[:k] in places for k in range(2, min(len(name), 9)))
+
+
 def filter_spans(spans: Sequence[Mention]) -> list[Mention]:
     """Longest match wins: drop spans that overlap a longer (then earlier) one."""
     ranked = sorted(spans, key=lambda m: (-(m.end - m.start), m.start))
@@ -97,7 +104,7 @@ def left_extent(
     """Where a name ending at `end` starts: scan left over CJK characters (not past
     `floor`, punctuation or `max_len`), then cut after the last boundary word (a
     listed one, or by its dictionary tag a verb, adverb, preposition ...), or at a
-    lone level character (`联合市纪委` -> `市纪委`), by dictionary tokens.
+    lone level character (`协同市妇联` -> `市妇联`), by dictionary tokens.
     `和`/`与`/`及` end the name only when a place or an organization stands before them,
     since they also join words inside names (`发展和改革委员会`). `verbs=False` keeps
     verbs (they occur in organization names: 调解中心); `strict=True` also cuts at
