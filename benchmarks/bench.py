@@ -28,6 +28,7 @@ import argparse
 import json
 import os
 import random
+import re
 import shutil
 import statistics
 import subprocess
@@ -67,11 +68,54 @@ def source_pages() -> list[str]:
     return [f.read_text(encoding="utf-8") for f in files]
 
 
+# characters common in given names (general knowledge), for the names a page is given
+_GIVEN = ("伟芳娜敏静丽强磊军洋勇艳杰娟涛明超秀霞平刚桂英华玉兰萍红建国志文"
+          "斌宇浩凯鹏辉亮林峰松晨雪梅琳颖婷佳欣怡博宁海波飞龙新春庆德")
+
+
+def _source_names(pages: list[str]) -> list[str]:
+    """Person names kg reads in the source pages, longest first."""
+    from kg.clean import clean
+    from kg.model import Page
+    from kg.pipeline import extract_page
+
+    names = set()
+    for i, text in enumerate(pages):
+        for ex in extract_page(Page(f"source-{i}.txt", clean(text), "")).extractions:
+            names.update(m.text for m in ex.mentions if m.label == "person")
+    return sorted(names, key=lambda n: (-len(n), n))
+
+
+def _vary(text: str, names: re.Pattern[str] | None, rng: random.Random) -> str:
+    """The page with every person name and every number replaced, consistently
+    within the page: issues of a paper share their phrasing, not their names and
+    figures, so no cache gets to see a whole sentence again."""
+    from kg import lexicon
+
+    surnames = sorted(lexicon.surnames()[0])
+    given: dict[str, str] = {}
+
+    def person(m: re.Match[str]) -> str:
+        old = m.group(0)
+        if old not in given:
+            given[old] = rng.choice(surnames) + "".join(
+                rng.choice(_GIVEN) for _ in range(len(old) - 1))
+        return given[old]
+
+    if names is not None:
+        text = names.sub(person, text)
+    return re.sub(r"[0-9]", lambda m: rng.choice("0123456789"), text)
+
+
 def make_corpus(folder: Path, mb: float, seed: int = 7) -> list[Path]:
     """Pages of ~5-40 KB made of the paragraphs of two or three source pages (a tail of
-    one, then heads of others), as folder/YYYY-MM/paper-YYYY-MM-DD-pN.txt."""
+    one, then heads of others), every person name and number replaced at random (see
+    `_vary`), as folder/YYYY-MM/paper-YYYY-MM-DD-pN.txt."""
     rng = random.Random(seed)
-    blocks = [p.split("\n\n") for p in source_pages()]
+    sources = source_pages()
+    blocks = [p.split("\n\n") for p in sources]
+    found = _source_names(sources)
+    names = re.compile("|".join(map(re.escape, found))) if found else None
     folder.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
     total = 0
@@ -82,7 +126,7 @@ def make_corpus(folder: Path, mb: float, seed: int = 7) -> list[Path]:
         for _ in range(rng.randrange(1, 3)):
             other = rng.choice(blocks)
             parts += other[: rng.randrange(1, len(other) + 1)]
-        data = "\n\n".join(parts).encode("utf-8")
+        data = _vary("\n\n".join(parts), names, rng).encode("utf-8")
         month, dom, page = 1 + (day // 28) % 12, 1 + day % 28, len(files) % 8 + 1
         year = 2015 + day // (28 * 12)
         f = folder / f"{year}-{month:02d}" / f"paper-{year}-{month:02d}-{dom:02d}-p{page}.txt"

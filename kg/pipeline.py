@@ -24,7 +24,6 @@ from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
 
-import ahocorasick
 from rdflib import Graph
 
 from kg import resolve as resolve_mod
@@ -33,6 +32,7 @@ from kg.extract import extract_article
 from kg.extract.people import _is_boundary_at
 from kg.extract.text import filter_spans, name_shape
 from kg.io import InputError, Skipped, atomic_write, find_inputs
+from kg.matcher import Matcher
 from kg.model import Extraction, Mention, Page
 from kg.rdf import quads, to_graph, turtle, view
 from kg.resolve import Resolved
@@ -92,15 +92,12 @@ def confident_names(results: Iterable[PageResult]) -> frozenset[str]:
     return frozenset(n for n in names if len(n) >= 2)
 
 
-def _automaton(names: frozenset[str]) -> ahocorasick.Automaton:
-    auto = ahocorasick.Automaton()
-    for n in sorted(names):
-        auto.add_word(n, n)
-    auto.make_automaton()
-    return auto
+def _automaton(names: frozenset[str]) -> Matcher[bool]:
+    """The names that may be propagated (of a person name's shape)."""
+    return Matcher((n, True) for n in names if name_shape(n))
 
 
-def propagate(extractions: Sequence[Extraction], auto: ahocorasick.Automaton) -> list[Extraction]:
+def propagate(extractions: Sequence[Extraction], auto: Matcher[bool]) -> list[Extraction]:
     """Add a person mention wherever a confident name of the corpus recurs
     (`韩立新强调` after `市委书记韩立新`), at word boundaries only."""
     if not len(auto):
@@ -109,13 +106,12 @@ def propagate(extractions: Sequence[Extraction], auto: ahocorasick.Automaton) ->
     for ex in extractions:
         text = ex.article.text
         added = []
-        for end, name in auto.iter(text):
-            start = end + 1 - len(name)
+        for start, end, name, _ in auto.find(text):
             if start and not _BEFORE_NAME_OK.match(text[start - 1]):
                 continue
-            if not _is_boundary_at(text, end + 1) or not name_shape(name):
+            if not _is_boundary_at(text, end):
                 continue
-            added.append(Mention(start, end + 1, name, "person", "known-name"))
+            added.append(Mention(start, end, name, "person", "known-name"))
         if added:
             persons = [m for m in ex.mentions if m.label == "person"]
             others = [m for m in ex.mentions if m.label != "person"]
@@ -126,7 +122,7 @@ def propagate(extractions: Sequence[Extraction], auto: ahocorasick.Automaton) ->
     return out
 
 
-def propagate_names(result: PageResult, auto: ahocorasick.Automaton) -> PageResult:
+def propagate_names(result: PageResult, auto: Matcher[bool]) -> PageResult:
     """`propagate` over one page."""
     return replace(result, extractions=propagate(result.extractions, auto))
 
@@ -184,7 +180,7 @@ def _pass1(unit: Unit, ctx: _Context) -> _Extracted:
 
 
 def _pass2(
-    item: tuple[bytes, str | None], auto: ahocorasick.Automaton
+    item: tuple[bytes, str | None], auto: Matcher[bool]
 ) -> tuple[list[Extraction], str | None]:
     """A page's extractions with the corpus' names propagated, and its home city."""
     data, city = item

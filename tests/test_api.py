@@ -8,7 +8,7 @@ from pathlib import Path
 def test_api_import_is_cheap_and_silent() -> None:
     code = (
         "import sys, kg\n"
-        "mods = ('rdflib', 'jieba', 'pyvis', 'networkx', 'ahocorasick')\n"
+        "mods = ('rdflib', 'jieba', 'pyvis', 'networkx', 'ahocorasick_rs')\n"
         "heavy = [m for m in mods if m in sys.modules]\n"
         "print(heavy)\n"
     )

@@ -8,10 +8,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import ahocorasick
-
 from kg import lexicon
 from kg.extract.text import CJK_CLASS, is_cjk, left_extent, starts_with_place
+from kg.matcher import Matcher
 from kg.model import Link, Mention
 
 # level rank: lower is bigger
@@ -159,9 +158,8 @@ _HEAD_STOP = re.compile(r"^(?:各|全|该|本|每|多|一|两|几|这|那|其|�
 
 
 @cache
-def _gazetteer() -> ahocorasick.Automaton:
+def _gazetteer() -> Matcher[tuple[str, str]]:
     """Every division name and short form, region, river and country -> (name, kind)."""
-    auto = ahocorasick.Automaton()
     entries: dict[str, tuple[str, str]] = {}
     for d in lexicon.divisions().values():
         entries.setdefault(d.name, (d.name, d.level))
@@ -179,11 +177,7 @@ def _gazetteer() -> ahocorasick.Automaton:
             continue  # 新中, 青南: ordinary words, not regions
         for side in ("东南", "东北", "西南", "西北", "东", "西", "南", "北", "中"):
             entries.setdefault(abbr + side, (abbr + side, "region"))
-    for word, value in entries.items():
-        if len(word) >= 2:
-            auto.add_word(word, (word, *value))
-    auto.make_automaton()
-    return auto
+    return Matcher((word, value) for word, value in entries.items() if len(word) >= 2)
 
 
 _NOT_COUNTRY_AFTER = re.compile("^(?:式|特色|共产党|人民|梦|好人|品牌|制造)")
@@ -201,11 +195,10 @@ _LEVEL_START = re.compile(r"^(?:省|市|县|区)")
 
 def _gazetteer_mentions(text: str) -> list[Mention]:
     out = []
-    hits = list(_gazetteer().iter(text))
-    full_ends = {end + 1 for end, (word, name, _) in hits if word == name}
-    for end, (word, name, kind) in hits:
-        start = end + 1 - len(word)
-        after = text[end + 1 : end + 4]
+    hits = _gazetteer().find(text)
+    full_ends = {end for _, end, word, (name, _) in hits if word == name}
+    for start, end, word, (name, kind) in hits:
+        after = text[end : end + 3]
         if word in _NOT_PLACES:
             continue
         # a short form glued to more name characters is another word (长安 in 长安街)
@@ -226,7 +219,7 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
             and text[start - 1] in _BEFORE_SHORT_NAME
         ):
             continue
-        out.append(Mention(start, end + 1, word, "place", "gazetteer", norm=name, kind=kind))
+        out.append(Mention(start, end, word, "place", "gazetteer", norm=name, kind=kind))
     return out
 
 

@@ -10,10 +10,9 @@ from __future__ import annotations
 import re
 from functools import cache
 
-import ahocorasick
-
 from kg import lexicon
 from kg.extract.text import CJK_CLASS, left_extent
+from kg.matcher import Matcher
 from kg.model import Mention
 
 _QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30}?)[”\"’」』]")
@@ -55,12 +54,8 @@ def _suffix_re() -> re.Pattern[str]:
 
 
 @cache
-def _known() -> ahocorasick.Automaton:
-    auto = ahocorasick.Automaton()
-    for word, canon in lexicon.programs().items():
-        auto.add_word(word, (word, canon))
-    auto.make_automaton()
-    return auto
+def _known() -> Matcher[str]:
+    return Matcher(lexicon.programs())
 
 
 def base_name(m: Mention) -> str:
@@ -160,7 +155,6 @@ def extract_programs(text: str, floor_of: list[int]) -> list[Mention]:
         name = text[start : m.end()]
         if len(name) >= 6 and not name.startswith(("各", "全", "该", "本", "这")):
             out.append(Mention(start, m.end(), name, "program", "campaign-suffix"))
-    for end, (word, canon) in _known().iter(text):
-        start = end + 1 - len(word)
-        out.append(Mention(start, end + 1, word, "program", "lexicon", norm=canon))
+    for start, end, word, canon in _known().find(text):
+        out.append(Mention(start, end, word, "program", "lexicon", norm=canon))
     return out

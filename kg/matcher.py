@@ -1,0 +1,43 @@
+"""Many words found in one pass over a text: a multi-pattern automaton (Aho-Corasick,
+from ahocorasick_rs) behind one small class, for the gazetteer, the known
+programmes and the corpus' person names.
+
+ahocorasick_rs walks about ten times as many characters a second as pyahocorasick
+does on kg's lexicons (whose root node has thousands of children); every hit is
+reported, overlapping ones included, ordered by where it ends and then longest
+first, so rules read the hits in text order.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from typing import Generic, TypeVar
+
+import ahocorasick_rs
+
+V = TypeVar("V")
+
+
+class Matcher(Generic[V]):
+    """Finds every occurrence of the keys of `entries` (words of one character or
+    more; empty ones are ignored) and hands back their values."""
+
+    def __init__(self, entries: Mapping[str, V] | Iterable[tuple[str, V]]) -> None:
+        items = entries.items() if isinstance(entries, Mapping) else entries
+        pairs = dict((w, v) for w, v in items if w)
+        self._words = sorted(pairs)
+        self._values = [pairs[w] for w in self._words]
+        self._auto = ahocorasick_rs.AhoCorasick(self._words) if self._words else None
+
+    def __len__(self) -> int:
+        return len(self._words)
+
+    def find(self, text: str) -> list[tuple[int, int, str, V]]:
+        """(start, end, word, value) of every hit, overlapping ones included, ordered
+        by end, then by start (the longest of hits ending together first)."""
+        if self._auto is None:
+            return []
+        words, values = self._words, self._values
+        hits = self._auto.find_matches_as_indexes(text, overlapping=True)
+        hits.sort(key=lambda h: (h[2], h[1]))
+        return [(s, e, words[k], values[k]) for k, s, e in hits]
