@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from functools import cache
+from functools import cache, lru_cache
 
 from kg import lexicon
 from kg.model import Mention
+from kg.tokenize import tag, words
 
 CJK_CLASS = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-CJK = re.compile(f"[{CJK_CLASS}]")
+_CJK_WORD = re.compile(f"[{CJK_CLASS}]+")
 OPEN_QUOTES = "“‘「『\"'"
 CLOSE_QUOTES = "”’」』\"'"
 # characters that never appear inside a given name
@@ -26,7 +27,9 @@ FUNCTION_SURNAMES = frozenset("从在向对与和将把被为到自据经由以"
 
 
 def is_cjk(ch: str) -> bool:
-    return bool(CJK.match(ch))
+    """One character in CJK_CLASS (compared directly: this runs for every character
+    the extractors scan, and a regex match costs several times more)."""
+    return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
 @cache
@@ -45,10 +48,12 @@ def titles_in(text: str) -> Iterable[re.Match[str]]:
     return _title_re().finditer(text)
 
 
+@lru_cache(maxsize=65536)
 def name_shape(name: str) -> bool:
     """2-4 CJK characters opening with a known surname, no character that never
-    appears in a given name, and not an ordinary word of name shape."""
-    if not 2 <= len(name) <= 4 or not all(is_cjk(c) for c in name):
+    appears in a given name, and not an ordinary word of name shape. Cached: the
+    person rules test the same candidates many times."""
+    if not 2 <= len(name) <= 4 or not _CJK_WORD.fullmatch(name):
         return False
     if name in lexicon.not_names():
         return False
@@ -98,6 +103,10 @@ _PAIRING = frozenset("和及、")
 _STRICT_TAGS = frozenset({"vn", "a", "ad", "an", "i", "l"})
 
 
+# the characters a name's left extent may run over
+_NAME_RUN = re.compile(f"[{CJK_CLASS}（）()·]*\\Z")
+
+
 def left_extent(
     text: str, end: int, floor: int, max_len: int = 25, verbs: bool = True, strict: bool = False
 ) -> int:
@@ -109,16 +118,23 @@ def left_extent(
     since they also join words inside names (`发展和改革委员会`). `verbs=False` keeps
     verbs (they occur in organization names: 调解中心); `strict=True` also cuts at
     verbal nouns and adjectives (for place names)."""
-    from kg.tokenize import tag, words
-
-    p = end
-    while p > floor and end - p < max_len and (is_cjk(text[p - 1]) or text[p - 1] in "（）()·"):
-        p -= 1
+    # the leftmost p (not before `floor`, within `max_len`) after which every
+    # character may be part of a name
+    lo = min(max(floor, end - max_len), end)
+    run = _NAME_RUN.search(text, lo, end)
+    p = run.start() if run else end
     clipped = p > floor and end - p >= max_len and is_cjk(text[p - 1])
-    toks = words(text[p:end])
+    return p + _cut(text[p:end], clipped, verbs, strict)
+
+
+@lru_cache(maxsize=65536)
+def _cut(window: str, clipped: bool, verbs: bool, strict: bool) -> int:
+    """The offset in `window` where the name starts (see left_extent). It depends on
+    the window's text alone, so it is cached: the same phrases recur across a corpus."""
+    toks = words(window)
     bounds = lexicon.boundaries()
     places = lexicon.divisions_by_name()
-    suffixes = lexicon.org_suffixes()
+    suffixes = _org_suffix_tuple()
     org_verbs = lexicon.words("org_verbs.tsv")
     start = 0
     pos = 0
@@ -128,12 +144,7 @@ def left_extent(
         t = tag(tok) if len(tok) > 1 and i < len(toks) - 1 else ""
         if tok in _PAIRING:
             after = toks[i + 1][:1] if i + 1 < len(toks) else ""
-            if (
-                i == 0
-                or prev in places
-                or any(prev.endswith(s) for s in suffixes)
-                or after in _LEVEL_TOKENS
-            ):
+            if i == 0 or prev in places or prev.endswith(suffixes) or after in _LEVEL_TOKENS:
                 start = nxt
         elif (
             tok in bounds
@@ -155,4 +166,10 @@ def left_extent(
         pos = nxt
     if clipped and start == 0 and len(toks) > 1:
         start = len(toks[0])  # the window cut a word in two: drop the fragment
-    return p + start
+    return start
+
+
+@cache
+def _org_suffix_tuple() -> tuple[str, ...]:
+    """The organization suffixes as one tuple, for a single str.endswith call."""
+    return tuple(lexicon.org_suffixes())
