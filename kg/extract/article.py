@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bisect import bisect_left
+
 from kg.extract.orgs import extract_orgs
 from kg.extract.people import extract_people
 from kg.extract.places import extract_places
@@ -14,8 +16,7 @@ from kg.segment import sentences
 def _floors(text: str, sents: list[Sentence]) -> list[int]:
     floor_of = [0] * (len(text) + 1)
     for s in sents:
-        for i in range(s.start, s.end):
-            floor_of[i] = s.start
+        floor_of[s.start : s.end] = [s.start] * (s.end - s.start)
     return floor_of
 
 
@@ -42,10 +43,11 @@ def _org_links(orgs: list[Mention], places: list[Mention]) -> list[Link]:
 def _program_links(mentions: list[Mention], sents: list[Sentence]) -> list[Link]:
     """A programme is run by the organization, and held in the place, named last
     before it in its sentence (`市总工会开展“X”活动`), else by the sentence's subject
-    organization when the sentence opens with one."""
+    organization when the sentence opens with one. `mentions` are sorted by start."""
     links = []
+    starts = [m.start for m in mentions]  # sorted: the mentions are in text order
     for s in sents:
-        inside = [m for m in mentions if s.start <= m.start < s.end]
+        inside = mentions[bisect_left(starts, s.start) : bisect_left(starts, s.end)]
         for p in (m for m in inside if m.label == "program"):
             orgs = [m for m in inside if m.label == "org" and m.end <= p.start]
             places = [m for m in inside if m.label == "place" and m.end <= p.start]
