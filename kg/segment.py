@@ -19,6 +19,9 @@ _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _MAX_ARTICLE = 20_000
 
 
+# punctuation that a heading does not contain (after the body: nor an enumeration comma)
+_CLAUSE_MARK = re.compile(r"[。，,；;！？]")
+_LIST_MARK = re.compile(r"[。，,；;！？、]")
 _NOT_TITLE = re.compile(r"^(?:本报讯|[■□●◆▲]|(?:本报)?(?:见习)?记者|通讯员|\d+\s*[^\s]{0,6}$)")
 
 
@@ -32,7 +35,7 @@ def _title_of(text: str) -> str | None:
             return m.group(1).strip()
         if (
             4 <= len(line) <= 40
-            and not re.search(r"[。，,；;！？]", line)
+            and not _CLAUSE_MARK.search(line)
             and not _NOT_TITLE.match(line)
         ):
             return line
@@ -40,7 +43,7 @@ def _title_of(text: str) -> str | None:
         line = line.strip()
         if (
             6 <= len(line) <= 40
-            and not re.search(r"[。，,；;！？、]", line)
+            and not _LIST_MARK.search(line)
             and not _NOT_TITLE.match(line)
         ):
             return line

@@ -226,13 +226,18 @@ def _anchored(name: str) -> bool:
     return bool(_ANCHOR.match(name)) or starts_with_place(name)
 
 
+_BRANCH_KIND = re.compile(r"(?:村|社区|楼院|小区|企业|机关|支部)(?:党支部|党委|党总支)")
+# the characters an organization's name is written with
+_ORG_NAME = re.compile(f"[{CJK_CLASS}A-Za-z0-9（）()·]+")
+
+
 def _valid(name: str, suffix: str) -> bool:
     if name in _NOT_ORGS or name in _BARE or len(name) < 2 or len(name) > 40:
         return False
     toks = words(name)
     if toks and toks[-1] in _NOT_ORGS and toks[-1] != name:
         return False
-    if re.fullmatch(r"(?:村|社区|楼院|小区|企业|机关|支部)(?:党支部|党委|党总支)", name):
+    if _BRANCH_KIND.fullmatch(name):
         return False  # a kind of branch, not a named one
     if name.endswith(("干部", "党员")) or _title_re_end().search(name):
         return False
@@ -276,6 +281,7 @@ _NOT_IN_ITEM = frozenset({"v", "vn", "a", "ad", "d", "m", "q", "r", "f"})
 
 
 _COMPANY_WORD = re.compile("企业|公司|车企|药企")
+_ITEM_SEP = re.compile(r"[、和及]")
 
 
 def _company_matches(text: str) -> list[re.Match[str]]:
@@ -304,7 +310,7 @@ def company_lists(text: str) -> list[Mention]:
     out = []
     for m in _company_matches(text):
         pos = m.start(1)
-        items = re.split(r"[、和及]", m.group(1))
+        items = _ITEM_SEP.split(m.group(1))
         # the first item carries the words before it: keep its last dictionary words
         keep = ""
         for tok in reversed(words(items[0])):
@@ -360,7 +366,7 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         while 0 < start < m.start() and text[start] in "个所家座名" and text[start - 1] in _COUNT:
             start += 1
         name = text[start:s_end]
-        if not re.fullmatch(f"[{CJK_CLASS}A-Za-z0-9（）()·]+", name):
+        if not _ORG_NAME.fullmatch(name):
             continue
         last_end = s_end
         parts = split_conjoined(name)

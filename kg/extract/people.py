@@ -201,6 +201,7 @@ _GOV_LEVELS = "省市区县州旗镇乡"
 _CHAIN_CHARS = re.compile(rf"[{CJK_CLASS}A-Za-z（）()·\-— ]")
 _PAREN = re.compile(r"[（(][^（）()]{0,12}[)）]|\s")
 _PARTY_BODY = re.compile(r"(?:党委|党工委|党组|委员会|委|党总支|党支部)$")
+_BRANCH_END = re.compile(r"(?:党支部|党总支|党委|党工委)$")
 _ABSOLUTE_START = re.compile(
     r"^(?:中共|中国|中华|中央|全国|国家|国务院|省|市|区|县|镇|乡|州|团|民盟|民革|民建|民进|农工|致公|九三|台盟)"
 )
@@ -212,6 +213,7 @@ _SIGNATURE = re.compile(
     rf"(?:(?<=[。！？!?”\"）)])[ \u3000]*|^)([{CJK_CLASS}]{{2,4}})[ \u3000]*$", re.M
 )
 _NAME_LIST = re.compile(rf"[{CJK_CLASS}]{{2,6}}(?:、 ?[{CJK_CLASS}]{{2,4}})+")
+_LIST_SEP = re.compile(r"、 ?")
 
 
 def _is_boundary_at(text: str, i: int) -> bool:
@@ -331,7 +333,7 @@ def _resolve_chain(segs: list[_Seg]) -> list[tuple[str, str | None]]:
                 head = next((_level(s.title) for s in segs[:k] if s.kind == "gov"), None)
             if head and len(org) <= 8:
                 # a unit of the place, not of its party branch (村党支部、村委会主任)
-                head = re.sub(r"(?:党支部|党总支|党委|党工委)$", "", head) or head
+                head = _BRANCH_END.sub("", head) or head
                 org = head + org
         role = seg.title
         if seg.kind == "gov":
@@ -485,7 +487,7 @@ def _lists(
     """`甲、乙、丙等出席` and `甲、乙被评为“…”`: a list of names of name shape."""
     for m in _NAME_LIST.finditer(text, sent.start, sent.end):
         raw = m.group(0)
-        items = re.split(r"、 ?", raw)
+        items = _LIST_SEP.split(raw)
         tail = text[m.end() : m.end() + 8]
         last = items[-1]
         for cut in range(2, len(last) + 1):

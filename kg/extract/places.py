@@ -191,6 +191,7 @@ _BEFORE_SHORT_NAME = _HEAD_FUNCTION
 _COMMON_ABBR = frozenset("新青宁云贵台港澳秦蜀吉黑京沪津藏")
 _ZONES = ("开发区", "高新区", "示范区", "新区", "产业集聚区")
 _LEVEL_START = re.compile(r"^(?:省|市|县|区)")
+_PLACE_NAME = re.compile(f"[{CJK_CLASS}0-9]+")
 
 
 def _gazetteer_mentions(text: str) -> list[Mention]:
@@ -278,7 +279,7 @@ def _pattern_mentions(
             or len(head) < 2
             or any(c in _NEVER_IN_PLACE for c in head)
             or _HEAD_STOP.match(name)
-            or not re.fullmatch(f"[{CJK_CLASS}0-9]+", name)
+            or not _PLACE_NAME.fullmatch(name)
         ):
             continue
         # a zone or venue named with its place also goes by the rest (东方市场 for 上海市东方市场)

@@ -34,6 +34,9 @@ _NOT_PROGRAM_AFTER = re.compile(
     r"定位|格局|要素|底线|红线|为主题))"
 )
 _GAP = re.compile(f"^ ?[{CJK_CLASS}]{{0,4}}")
+_SPACE = re.compile(r"\s+")
+_WORD_CHAR = re.compile(f"[{CJK_CLASS}0-9]")
+_SENTENCE_END = re.compile(r"[。！？]")
 _UNQUOTED = re.compile(
     f"[{CJK_CLASS}]{{2,14}}?(?:专项行动|攻坚行动|整治行动|提升行动|专项整治|主题教育|学习教育|"
     f"主题活动|大讲堂|专项督察)"
@@ -69,7 +72,7 @@ def base_name(m: Mention) -> str:
 
 
 def _clean(s: str) -> str:
-    return re.sub(r"\s+", "", s)
+    return _SPACE.sub("", s)
 
 
 # suffixes that may follow the closing quote after a few more words
@@ -106,7 +109,7 @@ def _quoted(text: str) -> list[Mention]:
         ok = False
         after = text[m.end() : m.end() + 14]
         before = text[max(0, m.start() - 16) : m.start()]
-        if re.search(f"[{CJK_CLASS}0-9]", inner) and not re.search(r"[。！？]", inner):
+        if _WORD_CHAR.search(inner) and not _SENTENCE_END.search(inner):
             ok = not _NOT_PROGRAM_AFTER.match(after)
         gap, suffix, used = _suffix_after(after) if ok else ("", "", 0)
         inner_suffix = any(inner.endswith(x) and len(inner) > len(x) + 1 for x in _INNER_SUFFIX)
