@@ -485,7 +485,12 @@ def _lists(
     text: str, sent: Sentence, known: frozenset[str], person: Callable[[int, int, str], None]
 ) -> None:
     """`甲、乙、丙等出席` and `甲、乙被评为“…”`: a list of names of name shape."""
-    for m in _NAME_LIST.finditer(text, sent.start, sent.end):
+    # a list holds a `、` within 6 characters of its start: most sentences have none,
+    # and the pattern need not be tried before the first one
+    comma = text.find("、", sent.start, sent.end)
+    if comma < 0:
+        return
+    for m in _NAME_LIST.finditer(text, max(sent.start, comma - 6), sent.end):
         raw = m.group(0)
         items = _LIST_SEP.split(raw)
         tail = text[m.end() : m.end() + 8]
