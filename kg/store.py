@@ -195,6 +195,11 @@ def _kg_store_class() -> type:
             self._iris: dict[Any, Any] = {}
             self._default: Any = None
 
+        @property
+        def oxigraph(self) -> ox.Store:
+            """The pyoxigraph store underneath (kg.query runs named queries on it)."""
+            return self._inner
+
         def _term(self, t: Any) -> Any:
             if type(t) is ox.NamedNode:
                 r = self._iris.get(t)

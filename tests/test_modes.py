@@ -32,7 +32,7 @@ from kg.pipeline import (
     propagate_names,
     warm,
 )
-from kg.query import load, named
+from kg.query import list_named, load, named
 from kg.rdf import quads, to_graph, turtle
 from kg.resolve import Resolved
 from kg.store import StoreError
@@ -136,6 +136,13 @@ def test_modes_store_same_graph_and_queryable(tmp_path: Path) -> None:
     # named queries run on the store (natively, through pyoxigraph) as on the file
     rows = named("people", g)
     assert rows and rows == named("people", expected)
+    person, org = rows[0]["name"], next(r["organization"] for r in rows if r["organization"])
+    values = {"person": person, "name": person, "org": org}
+    for nq in list_named():
+        params = {p: values[p] for p in nq.param_names}
+        on_store = named(nq.name, g, **params)
+        assert on_store == named(nq.name, expected, **params), nq.name
+        assert on_store or nq.name in ("org-tree", "places"), nq.name
     res = CliRunner().invoke(cli, ["query", store, "--named", "people"])
     assert res.exit_code == 0 and "程立新" in res.output
 
