@@ -51,6 +51,38 @@ def _schema() -> list[tuple[str, str, str]]:
     return sorted(set(out))
 
 
+# the vocabulary `triples` uses, by CURIE: looked up once (attribute access on rdflib's
+# namespaces costs a microsecond, a million times over on a big graph)
+_TERMS = {
+    "foaf:Person": str(FOAF.Person),
+    "kgo:Program": str(KGO.Program),
+    "kgo:articleIndex": str(KGO.articleIndex),
+    "kgo:dateText": str(KGO.dateText),
+    "kgo:divisionCode": str(KGO.divisionCode),
+    "kgo:evidence": str(KGO.evidence),
+    "kgo:evidenceEnd": str(KGO.evidenceEnd),
+    "kgo:evidenceSource": str(KGO.evidenceSource),
+    "kgo:evidenceStart": str(KGO.evidenceStart),
+    "kgo:mentionCount": str(KGO.mentionCount),
+    "kgo:rule": str(KGO.rule),
+    "kgo:runBy": str(KGO.runBy),
+    "kgo:sourceFile": str(KGO.sourceFile),
+    "org:Membership": str(ORG.Membership),
+    "org:Organization": str(ORG.Organization),
+    "org:Role": str(ORG.Role),
+    "org:member": str(ORG.member),
+    "org:organization": str(ORG.organization),
+    "org:role": str(ORG.role),
+    "org:subOrganizationOf": str(ORG.subOrganizationOf),
+    "schema:NewsArticle": str(SDO.NewsArticle),
+    "schema:Place": str(SDO.Place),
+    "schema:containedInPlace": str(SDO.containedInPlace),
+    "schema:datePublished": str(SDO.datePublished),
+    "schema:headline": str(SDO.headline),
+    "schema:location": str(SDO.location),
+}
+
+
 def triples(
     res: Resolved,
     iri: Callable[[str], N],
@@ -75,6 +107,7 @@ def triples(
     INT, DATE = str(XSD.integer), str(XSD.date)
     a, label, alt = node(str(RDF.type)), node(str(RDFS.label)), node(str(SKOS.altLabel))
     derived, mentions = node(str(PROV.wasDerivedFrom)), node(str(SDO.mentions))
+    t = {curie: node(value) for curie, value in _TERMS.items()}
 
     for cs, cp, co in _schema():
         yield node(cs), node(cp), node(co)
@@ -85,16 +118,16 @@ def triples(
             mentioned.setdefault(art, []).append(e.key)
     for art_info in sorted(res.articles.values(), key=lambda x: x.key):
         s = key(art_info.key)
-        yield s, a, node(str(SDO.NewsArticle))
-        yield s, node(str(KGO.sourceFile)), literal(art_info.source, None, None)
-        yield s, node(str(KGO.articleIndex)), literal(str(art_info.index), None, INT)
+        yield s, a, t["schema:NewsArticle"]
+        yield s, t["kgo:sourceFile"], literal(art_info.source, None, None)
+        yield s, t["kgo:articleIndex"], literal(str(art_info.index), None, INT)
         if art_info.title:
-            yield s, node(str(SDO.headline)), literal(art_info.title, ZH, None)
+            yield s, t["schema:headline"], literal(art_info.title, ZH, None)
         if art_info.date:
             if len(art_info.date) == 10 and art_info.date[4] == "-":
-                yield s, node(str(SDO.datePublished)), literal(art_info.date, None, DATE)
+                yield s, t["schema:datePublished"], literal(art_info.date, None, DATE)
             else:
-                yield s, node(str(KGO.dateText)), literal(art_info.date, ZH, None)
+                yield s, t["kgo:dateText"], literal(art_info.date, ZH, None)
         for k in sorted(mentioned.pop(art_info.key, ())):
             yield s, mentions, key(k)
     for art_key in sorted(mentioned):  # never expected: every article is registered
@@ -104,52 +137,52 @@ def triples(
     for e in sorted(res.entities.values(), key=lambda x: x.key):
         s = key(e.key)
         if e.kind == "person":
-            yield s, a, node(str(FOAF.Person))
+            yield s, a, t["foaf:Person"]
         elif e.kind == "org":
-            yield s, a, node(str(ORG.Organization))
+            yield s, a, t["org:Organization"]
             for p in sorted(e.parents):
-                yield s, node(str(ORG.subOrganizationOf)), key(p)
+                yield s, t["org:subOrganizationOf"], key(p)
             for p in sorted(e.sites):
-                yield s, node(str(SDO.location)), key(p)
+                yield s, t["schema:location"], key(p)
         elif e.kind == "place":
-            yield s, a, node(str(SDO.Place))
+            yield s, a, t["schema:Place"]
             cls = PLACE_CLASS.get(e.level)
             if cls is not None:
                 yield s, a, node(str(cls))
             for p in sorted(e.parents):
-                yield s, node(str(SDO.containedInPlace)), key(p)
+                yield s, t["schema:containedInPlace"], key(p)
             if e.code:
-                yield s, node(str(KGO.divisionCode)), literal(e.code, None, None)
+                yield s, t["kgo:divisionCode"], literal(e.code, None, None)
         elif e.kind == "program":
-            yield s, a, node(str(KGO.Program))
+            yield s, a, t["kgo:Program"]
             for o in sorted(e.runners):
-                yield s, node(str(KGO.runBy)), key(o)
+                yield s, t["kgo:runBy"], key(o)
             for p in sorted(e.where):
-                yield s, node(str(SDO.location)), key(p)
+                yield s, t["schema:location"], key(p)
         yield s, label, literal(e.label, ZH, None)
         for x in sorted(e.alts):
             yield s, alt, literal(x, ZH, None)
-        yield s, node(str(KGO.mentionCount)), literal(str(e.count), None, INT)
+        yield s, t["kgo:mentionCount"], literal(str(e.count), None, INT)
         for art in sorted(e.articles):
             yield s, derived, key(art)
 
     for role in sorted(res.roles):
         r = key(f"role/{slug(role)}")
-        yield r, a, node(str(ORG.Role))
+        yield r, a, t["org:Role"]
         yield r, label, literal(role, ZH, None)
 
     for m in sorted(res.memberships.values(), key=lambda x: x.key):
         s = key(m.key)
-        yield s, a, node(str(ORG.Membership))
-        yield s, node(str(ORG.member)), key(m.person)
-        yield s, node(str(ORG.role)), key(f"role/{slug(m.role)}")
+        yield s, a, t["org:Membership"]
+        yield s, t["org:member"], key(m.person)
+        yield s, t["org:role"], key(f"role/{slug(m.role)}")
         if m.org:
-            yield s, node(str(ORG.organization)), key(m.org)
-        yield s, node(str(KGO.evidence)), literal(m.evidence, ZH, None)
-        yield s, node(str(KGO.evidenceStart)), literal(str(m.start), None, INT)
-        yield s, node(str(KGO.evidenceEnd)), literal(str(m.end), None, INT)
-        yield s, node(str(KGO.evidenceSource)), key(m.article)
-        yield s, node(str(KGO.rule)), literal(m.rule, None, None)
+            yield s, t["org:organization"], key(m.org)
+        yield s, t["kgo:evidence"], literal(m.evidence, ZH, None)
+        yield s, t["kgo:evidenceStart"], literal(str(m.start), None, INT)
+        yield s, t["kgo:evidenceEnd"], literal(str(m.end), None, INT)
+        yield s, t["kgo:evidenceSource"], key(m.article)
+        yield s, t["kgo:rule"], literal(m.rule, None, None)
         for art in sorted(m.articles):
             yield s, derived, key(art)
 
