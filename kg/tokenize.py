@@ -6,6 +6,7 @@ touched, so callers of kg and kg's tests cannot leak words into each other.
 from __future__ import annotations
 
 import logging
+import re
 from functools import cache, lru_cache
 from typing import Any
 
@@ -43,6 +44,25 @@ def words(text: str) -> list[str]:
     """Dictionary-only segmentation (no HMM guesses), for finding word boundaries.
     Cached: the extractors ask for the same short windows many times."""
     return list(_words(text))
+
+
+@cache
+def _block() -> re.Pattern[str]:
+    """The characters jieba segments together: it cuts each run of them on its own
+    and splits everything else into single characters (or line breaks)."""
+    import jieba
+
+    pattern: re.Pattern[str] = jieba.re_han_default
+    return pattern
+
+
+def first_word(text: str) -> str:
+    """words(text)[0] ("" for ""), segmenting only the text's first block (the
+    first word never depends on what follows it), so a long text costs no more
+    than a short one."""
+    run = _block().match(text)
+    toks = _words(text[: run.end()] if run else text[:2])
+    return toks[0] if toks else ""
 
 
 @cache

@@ -10,7 +10,7 @@ from functools import cache
 from kg import lexicon
 from kg.extract.text import CJK_CLASS, OPEN_QUOTES, left_extent, starts_with_place
 from kg.model import Mention
-from kg.tokenize import tag, words
+from kg.tokenize import first_word, tag, words
 
 # A suffix whose last character, followed by one of these, is part of another word
 # (局长, 委员, 会议, 部署, 办理, 处理, 队伍, 所在 ...).
@@ -356,9 +356,9 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         if floor <= last_end < m.start():
             # `市总工会联合团市委`: a verb after the previous organization ends this name
-            toks = words(text[last_end : m.start()])
-            if toks and len(toks[0]) > 1 and tag(toks[0]) == "v":
-                floor = last_end + len(toks[0])
+            first = first_word(text[last_end : m.start()])
+            if len(first) > 1 and tag(first) == "v":
+                floor = last_end + len(first)
         start = left_extent(text, s_end, floor)
         if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
             continue
