@@ -226,6 +226,7 @@ def _anchored(name: str) -> bool:
     return bool(_ANCHOR.match(name)) or starts_with_place(name)
 
 
+_PARTICLES = frozenset("着了过吗呢吧啊")  # a clause, not a name
 _BRANCH_KIND = re.compile(r"(?:村|社区|楼院|小区|企业|机关|支部)(?:党支部|党委|党总支)")
 # the characters an organization's name is written with
 _ORG_NAME = re.compile(f"[{CJK_CLASS}A-Za-z0-9（）()·]+")
@@ -241,7 +242,7 @@ def _valid(name: str, suffix: str) -> bool:
         return False  # a kind of branch, not a named one
     if name.endswith(("干部", "党员")) or _title_re_end().search(name):
         return False
-    if any(c in "着了过吗呢吧啊" for c in name):
+    if not _PARTICLES.isdisjoint(name):
         return False
     if ((len(suffix) == 1 and suffix in _WEAK) or suffix in _NEEDS_PLACE) and not _anchored(name):
         return False
@@ -281,17 +282,21 @@ _NOT_IN_ITEM = frozenset({"v", "vn", "a", "ad", "d", "m", "q", "r", "f"})
 
 
 _COMPANY_WORD = re.compile("企业|公司|车企|药企")
-_ITEM_SEP = re.compile(r"[、和及]")
+_ITEM_SEP = re.compile(r"[、和及]")  # what joins the items of a company list
 
 
 def _company_matches(text: str) -> list[re.Match[str]]:
     """_COMPANY_LIST matches, looked for only just before the words it ends with (the
-    pattern is costly to try at every position of a page)."""
+    pattern is costly to try at every position of a page), and there only from the
+    first item before a joiner on (every match has one, after an item of 2-8 characters)."""
     out: list[re.Match[str]] = []
     last = -1
     for w in _COMPANY_WORD.finditer(text):
         lo = max(last, w.start() - 80, 0)
-        found = list(_COMPANY_LIST.finditer(text, lo, w.end()))
+        joiner = _ITEM_SEP.search(text, lo, w.end())
+        if joiner is None:
+            continue
+        found = list(_COMPANY_LIST.finditer(text, max(lo, joiner.start() - 8), w.end()))
         m = found[-1] if found else None
         if m is not None and m.end() == w.end() and m.start() >= last:
             out.append(m)
