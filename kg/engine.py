@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
 from functools import partial
 from types import TracebackType
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
 log = logging.getLogger(__name__)
 
@@ -131,6 +131,57 @@ class LocalPool(Engine):
             except BaseException:
                 pool.shutdown(wait=True, cancel_futures=True)
                 raise
+
+
+# --- one task beside this process ----------------------------------------------------
+
+
+def _run_child(fn: Callable[[], object], conn: Any) -> None:
+    try:
+        value = fn()
+    except BaseException as e:  # sent back whole, raised again by the parent
+        try:
+            conn.send((False, e))
+        except Exception:  # an exception that does not pickle: keep its text
+            conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
+    else:
+        conn.send((True, value))
+    finally:
+        conn.close()
+
+
+class Beside(Generic[R]):
+    """`fn()` computed in a forked child process while this one goes on (drawing
+    graph.html while graph.ttl is written: one core each); `result()` waits for its
+    value and raises what it raised. The child only computes: whatever is written with
+    the value is written here, in order, so a build killed at any moment leaves the
+    files it leaves when run in one process. Where forking is not possible or not safe
+    (other threads running), `fn()` runs at `result()`, in this process."""
+
+    def __init__(self, fn: Callable[[], R]) -> None:
+        self._fn = fn
+        self._proc: Any = None
+        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
+            ctx = multiprocessing.get_context("fork")
+            self._conn, child_end = ctx.Pipe(duplex=False)
+            self._proc = ctx.Process(target=_run_child, args=(fn, child_end), daemon=True)
+            self._proc.start()
+            child_end.close()
+
+    def result(self) -> R:
+        if self._proc is None:
+            return self._fn()
+        try:
+            ok, value = self._conn.recv()
+        except EOFError:  # the child died without a word (killed, out of memory)
+            ok, value = False, RuntimeError(
+                f"the background task ended with code {self._proc.exitcode}")
+        finally:
+            self._proc.join()
+            self._conn.close()
+        if not ok:
+            raise value
+        return value
 
 
 # --- dask ---------------------------------------------------------------------------

@@ -27,7 +27,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg import resolve as resolve_mod
-from kg.engine import Engine, default_jobs, make_engine
+from kg.engine import Beside, Engine, default_jobs, make_engine
 from kg.extract import extract_article
 from kg.extract.people import _is_boundary_at
 from kg.extract.text import filter_spans, name_shape
@@ -288,6 +288,11 @@ def write_outputs(
     from kg.render import to_html
 
     clock = _Clock()
+    html = out_dir / "graph.html"
+    # the page is drawn in a child process while this one writes the graph files
+    # (written here afterwards: a build stopped half-way never leaves a new page
+    # beside an old graph)
+    drawing = Beside(lambda: to_html(view(result.resolved)).encode("utf-8"))
     written = []
     for fmt in formats:
         if fmt == "ttl":
@@ -300,9 +305,9 @@ def write_outputs(
         del data
         written.append(path)
         clock.lap("wrote %s", path)
-    atomic_write(out_dir / "graph.html", to_html(view(result.resolved)))
-    written.append(out_dir / "graph.html")
-    clock.lap("wrote %s", out_dir / "graph.html")
+    atomic_write(html, drawing.result())
+    written.append(html)
+    clock.lap("wrote %s", html)
     return written, {"pages": len(result.pages), **counts(result.resolved)}
 
 

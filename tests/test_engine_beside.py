@@ -1,0 +1,33 @@
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from kg.engine import Beside
+
+
+def test_beside_computes_in_another_process_and_hands_back_the_value() -> None:
+    task = Beside(lambda: ("画好了", os.getpid()))
+    text, pid = task.result()
+    assert text == "画好了"
+    assert pid != os.getpid()  # forked (Linux, no other threads running)
+
+
+def test_beside_raises_the_error_of_the_task() -> None:
+    def fail() -> None:
+        raise LookupError("没有这个实体")
+
+    with pytest.raises(LookupError, match="没有这个实体"):
+        Beside(fail).result()
+
+
+def test_beside_keeps_the_text_of_an_error_that_does_not_pickle() -> None:
+    class Local(Exception):  # defined in a function: pickle cannot name it
+        pass
+
+    def fail() -> None:
+        raise Local("页面画不出来")
+
+    with pytest.raises(RuntimeError, match="Local: 页面画不出来"):
+        Beside(fail).result()
