@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.text import (
@@ -206,9 +207,10 @@ _ABSOLUTE_START = re.compile(
     r"^(?:中共|中国|中华|中央|全国|国家|国务院|省|市|区|县|镇|乡|州|团|民盟|民革|民建|民进|农工|致公|九三|台盟)"
 )
 _BEFORE_CHAIN_VERBS = ("被任命为", "当选为", "现任", "担任", "出任", "当选", "任", "系", "是")
-_LIST_END = re.compile(
-    r"^(?:等|同志|(?:同志)?(?:出席|参加|陪同|列席|参与|被评为|被授予|获评|荣获|入选|当选|分别|一同|一起))"
-)
+_LIST_END_VERBS = "出席|参加|陪同|列席|参与|被评为|被授予|获评|荣获|入选|当选|分别|一同|一起"
+_LIST_END = re.compile(rf"^(?:等|同志|(?:同志)?(?:{_LIST_END_VERBS}))")
+# the characters _LIST_END's words start with: other cut points need no regex
+_LIST_END_FIRST = frozenset(w[0] for w in ["等", "同志", *_LIST_END_VERBS.split("|")])
 _SIGNATURE = re.compile(
     rf"(?:(?<=[。！？!?”\"）)])[ \u3000]*|^)([{CJK_CLASS}]{{2,4}})[ \u3000]*$", re.M
 )
@@ -363,8 +365,10 @@ def _split_org_title(part: str) -> _Seg | None:
     return None
 
 
+@lru_cache(maxsize=16384)
 def _trim_left(part: str) -> tuple[str, str]:
-    """Cut a chain's first part after its last boundary word: returns (before, kept)."""
+    """Cut a chain's first part after its last boundary word: returns (before, kept).
+    Cached: chains repeat (`市委常委、宣传部部长`)."""
     cut = left_extent(part, len(part), 0, max_len=len(part) + 1, verbs=False)
     for verb in _BEFORE_CHAIN_VERBS:
         k = part.rfind(verb, 0, len(part) - 1)
@@ -495,8 +499,9 @@ def _lists(
         items = _LIST_SEP.split(raw)
         tail = text[m.end() : m.end() + 8]
         last = items[-1]
+        rest = last + tail
         for cut in range(2, len(last) + 1):
-            if _LIST_END.match(last[cut:] + tail):
+            if rest[cut : cut + 1] in _LIST_END_FIRST and _LIST_END.match(rest[cut:]):
                 items[-1] = last[:cut]
                 break
         else:
@@ -532,18 +537,23 @@ def _plain_name(x: str) -> bool:
 
 
 _HEADLINE_NAME = re.compile(rf"^(?:#+ *)?([{CJK_CLASS}]{{2,4}})[：:]", re.M)
+_SPEECH_VERB = re.compile("表示|指出|强调|介绍说|认为|说：|说:|坦言|告诉记者")
 _SPEECH = re.compile(
-    rf"(?:^|(?<=[，。；！？,;!?：:“”\n]))([{CJK_CLASS}]{{2,3}}?)(?=表示|指出|强调|介绍说|认为|说：|说:|坦言|告诉记者)"
+    rf"(?:^|(?<=[，。；！？,;!?：:“”\n]))([{CJK_CLASS}]{{2,3}}?)(?={_SPEECH_VERB.pattern})"
 )
 
 
 def headline_and_speaker_names(text: str) -> list[tuple[int, int, str]]:
     """`郭某：扎根基层…` headlines about a person, and `，某某表示` speakers."""
     out = []
-    for m in _HEADLINE_NAME.finditer(text):
-        if name_shape(m.group(1)):
-            out.append((m.start(1), m.end(1), "headline-name"))
-    for m in _SPEECH.finditer(text):
+    # (both patterns are slow to try everywhere: look only where a match may be)
+    if "：" in text or ":" in text:
+        for m in _HEADLINE_NAME.finditer(text):
+            if name_shape(m.group(1)):
+                out.append((m.start(1), m.end(1), "headline-name"))
+    verb = _SPEECH_VERB.search(text)
+    # a speaker's name is at most 3 characters long and ends right before the verb
+    for m in _SPEECH.finditer(text, max(0, verb.start() - 3)) if verb else ():
         if name_shape(m.group(1)):
             out.append((m.start(1), m.end(1), "speaker"))
     return out
