@@ -8,7 +8,7 @@ emphasis (`“老黄牛”`, `“四个必须”的要求`, `以“…”为主�
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 from kg import lexicon
 from kg.extract.text import CJK_CLASS, left_extent
@@ -84,9 +84,11 @@ _GAP_SUFFIXES = frozenset(
 )
 
 
+@lru_cache(maxsize=16384)
 def _suffix_after(after: str) -> tuple[str, str, int]:
     """(gap, suffix, length consumed) for the programme suffix that follows the closing
-    quote, directly or after a few words (the furthest one), else ("", "", 0)."""
+    quote, directly or after a few words (the furthest one), else ("", "", 0). Cached:
+    the same phrases follow quotes again and again (`”活动`, `”的要求`)."""
     lead = 1 if after[:1] == " " else 0
     g = _GAP.match(after)
     reach = (g.end() if g else lead) - lead
@@ -113,7 +115,9 @@ def _quoted(text: str) -> list[Mention]:
         if _WORD_CHAR.search(inner) and not _SENTENCE_END.search(inner):
             ok = not _NOT_PROGRAM_AFTER.match(after)
         gap, suffix, used = _suffix_after(after) if ok else ("", "", 0)
-        inner_suffix = any(inner.endswith(x) and len(inner) > len(x) + 1 for x in _INNER_SUFFIX)
+        inner_suffix = inner.endswith(_INNER_SUFFIX) and any(
+            inner.endswith(x) and len(inner) > len(x) + 1 for x in _INNER_SUFFIX
+        )
         honour = bool(_HONOUR_BEFORE.search(before) or _HONOUR_AFTER.match(after))
         verb = bool(_PROGRAM_BEFORE.search(before))
         listed = last_ok and text[last_end : m.start()].strip() in ("", "、", "和", "及", "与")
