@@ -245,40 +245,6 @@ def _issues_graph(store_dir: Path, target: int) -> tuple[Path, int]:
     return big, copies
 
 
-# The parameterised lookups of kg/queries with the name bound as a @zh literal through
-# VALUES (an index lookup) instead of FILTER (STR(?x) = STR(?param)) (a scan, which
-# oxigraph also joins late): what a rewrite of those queries would gain on the store.
-BOUND = {
-    "positions": ("person", """
-SELECT ?role ?organization ?headline ?date ?evidence ?article WHERE {
-  VALUES ?name { LITERAL }
-  ?who a foaf:Person ; rdfs:label ?name .
-  ?membership org:member ?who ; org:role/rdfs:label ?role ; prov:wasDerivedFrom ?article .
-  OPTIONAL { ?membership org:organization/rdfs:label ?organization }
-  OPTIONAL { ?membership kgo:evidence ?evidence }
-  OPTIONAL { ?article schema:headline ?headline }
-  OPTIONAL { ?article schema:datePublished|kgo:dateText ?date }
-} ORDER BY ?role ?organization ?article"""),
-    "members": ("org", """
-SELECT DISTINCT ?unit ?role ?name ?person WHERE {
-  VALUES ?written { LITERAL }
-  ?top a org:Organization ; rdfs:label|skos:altLabel ?written .
-  ?u org:subOrganizationOf* ?top ; rdfs:label ?unit .
-  ?membership org:organization ?u ; org:role/rdfs:label ?role ; org:member ?person .
-  ?person rdfs:label ?name .
-} ORDER BY ?unit ?role ?name ?person"""),
-    "mentions": ("name", """
-SELECT DISTINCT ?entity ?headline ?date ?file ?article ?iri WHERE {
-  VALUES ?written { LITERAL }
-  ?iri rdfs:label|skos:altLabel ?written ; rdfs:label ?entity .
-  ?article a schema:NewsArticle ; schema:mentions ?iri .
-  OPTIONAL { ?article schema:headline ?headline }
-  OPTIONAL { ?article schema:datePublished|kgo:dateText ?date }
-  OPTIONAL { ?article kgo:sourceFile ?file }
-} ORDER BY ?entity ?file ?article ?iri"""),
-}
-
-
 def _timed(fn: Any, repeat: int = 5) -> tuple[float, float, int]:
     """(median ms, max ms, rows) of `fn()` after one warm-up call."""
     fn()
@@ -292,7 +258,6 @@ def _timed(fn: Any, repeat: int = 5) -> tuple[float, float, int]:
 
 def bench_queries(out: Path, target: int) -> dict[str, Any]:
     from kg.query import list_named, named, run
-    from kg.query import rows as rows_of
     from kg.store import open_graph
 
     store_dir = out / "store"
@@ -319,15 +284,8 @@ def bench_queries(out: Path, target: int) -> dict[str, Any]:
         med, top_ms, rows = _timed(lambda nq=nq, params=params: named(nq.name, g, **params))
         results.append({"query": nq.name, "params": params, "rows": rows,
                         "median_ms": med, "max_ms": top_ms})
-    bound = []
-    for name, (param, text) in BOUND.items():
-        literal = '"' + values[param].replace("\\", "\\\\").replace('"', '\\"') + '"@zh'
-        sparql = text.replace("LITERAL", literal)
-        med, top_ms, rows = _timed(lambda sparql=sparql: rows_of(run(g, sparql)))
-        bound.append({"query": name, "params": {param: values[param]}, "rows": rows,
-                      "median_ms": med, "max_ms": top_ms})
     return {"copies": copies, "triples": len(g), "load_secs": load_secs,
-            "queries": results, "bound": bound}
+            "queries": results}
 
 
 def profile_extraction(top: int) -> str:
@@ -427,9 +385,6 @@ def main() -> None:
               f"the source pages' graph with its own articles, persons and memberships "
               f"(loaded in {q['load_secs']:.1f} s):")
         for r in q["queries"]:
-            _print_query(r)
-        print("the lookups with the name bound as a @zh literal (VALUES), as a rewrite would:")
-        for r in q["bound"]:
             _print_query(r)
 
     if args.profile:

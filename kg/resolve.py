@@ -18,6 +18,7 @@ import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from kg import lexicon
 from kg.extract.programs import base_name
@@ -29,6 +30,7 @@ _RELATIVE_LOCAL = re.compile(r"^(?:区|县|镇|乡)(?!域|级|内|外)")
 _IRI_UNSAFE = re.compile(r"[^\w\u3400-\u9fff-]")
 
 
+@lru_cache(maxsize=1 << 16)
 def slug(text: str) -> str:
     """A readable IRI path segment: letters, digits and CJK kept, anything else
     replaced, plus a short hash when something was replaced (no collisions)."""
@@ -131,6 +133,25 @@ def canonical_city(name: str) -> str:
     return name if name.endswith("市") else name + "市"
 
 
+@lru_cache(maxsize=1 << 16)
+def _org_label(name: str, city: str | None, county: str | None) -> tuple[str, bool]:
+    """The organization's full name on a page of `city` about `county`, and whether
+    it is still relative (区委 with no district to anchor it: kept to its page)."""
+    province = _province_of(city)
+    if county and name[:1] in "县区" and county.endswith(name[0]) and len(name) > 1:
+        label = county + name[1:]
+    elif city and _RELATIVE_CITY.match(name):
+        label = city + name[1:]
+    elif city and name.startswith("团市委"):
+        label = "共青团" + city + "委"
+    elif province and _RELATIVE_PROVINCE.match(name):
+        label = province + name[1:]
+    else:
+        label = name
+    return label, bool(_RELATIVE_LOCAL.match(label) or (not city and _RELATIVE_CITY.match(label)))
+
+
+@lru_cache(maxsize=1 << 16)
 def _province_of(city: str | None) -> str | None:
     if not city:
         return None
@@ -141,6 +162,7 @@ def _province_of(city: str | None) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1 << 16)
 def short(name: str) -> str:
     """许昌市 -> 许昌 (the form used inside organization names like 许昌职业技术学院)."""
     for d in lexicon.divisions_by_name().get(name, ()):
@@ -172,18 +194,8 @@ class _Resolver:
     ) -> tuple[str, str]:
         """(canonical label, key) for an organization name as written. `county` is the
         one county or district the article is about, for 县委 / 区政府."""
-        province = _province_of(city)
-        if county and name[:1] in "县区" and county.endswith(name[0]) and len(name) > 1:
-            label = county + name[1:]
-        elif city and _RELATIVE_CITY.match(name):
-            label = city + name[1:]
-        elif city and name.startswith("团市委"):
-            label = "共青团" + city + "委"
-        elif province and _RELATIVE_PROVINCE.match(name):
-            label = province + name[1:]
-        else:
-            label = name
-        if _RELATIVE_LOCAL.match(label) or (not city and _RELATIVE_CITY.match(label)):
+        label, local = _org_label(name, city, county)
+        if local:
             return label, f"org/{page[:8]}/{slug(label)}"
         return label, f"org/{slug(label)}"
 
@@ -195,10 +207,9 @@ class _Resolver:
 
     # --- places --------------------------------------------------------------
     def place(self, m: Mention, city: str | None, art: str) -> Entity | None:
-        divs = lexicon.divisions_by_name().get(m.name, ())
-        if divs:
-            d = _pick_division(divs, city)
-            if m.text != d.name and d.level == "county" and city and not _within(d, city):
+        d = _division(m.name, city)
+        if d is not None:
+            if m.text != d.name and d.level == "county" and city and not _within(d.code, city):
                 return None  # a far county's short form in ordinary prose (南和, 九龙)
             e = self.entity("place", f"place/{d.code}", d.name, m.text, art)
             e.level, e.code = d.level, d.code
@@ -214,17 +225,24 @@ class _Resolver:
         return e
 
 
-def _within(d: lexicon.Division, city: str) -> bool:
-    """The division lies in the home city's province."""
+@lru_cache(maxsize=1 << 16)
+def _within(code: str, city: str) -> bool:
+    """The division of `code` lies in the home city's province."""
     divs = lexicon.divisions()
     home = [c for c in lexicon.divisions_by_name().get(city, ()) if c.level == "city"]
     provinces = {c.parent for c in home}
-    code: str = d.code
     while code:
         if code in provinces:
             return True
         code = divs[code].parent if code in divs else ""
     return False
+
+
+@lru_cache(maxsize=1 << 16)
+def _division(name: str, city: str | None) -> lexicon.Division | None:
+    """The division a place name stands for on a page of `city` (None: not one)."""
+    divs = lexicon.divisions_by_name().get(name, ())
+    return _pick_division(divs, city) if divs else None
 
 
 def _pick_division(divs: tuple[lexicon.Division, ...], city: str | None) -> lexicon.Division:
@@ -255,6 +273,7 @@ def resolve(pages: Iterable[tuple[Sequence[Extraction], str | None]]) -> Resolve
     return Resolved(r.entities, r.memberships, r.articles, r.roles)
 
 
+@lru_cache(maxsize=1 << 16)
 def _person_key(name: str, city: str | None) -> str:
     return f"person/{slug(short(city))}/{slug(name)}" if city else f"person/{slug(name)}"
 
