@@ -12,6 +12,7 @@ national title (`习近平总书记`) give persons too.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache
@@ -426,11 +427,14 @@ def extract_people(
         start = sent.start + lead
         positions.append(Position(name, role, org, start, start + len(evidence), evidence, rule))
 
+    # titles found in one pass over the article: no title holds a sentence's end
+    # (punctuation, a line break), so each lies inside one sentence
+    title_hits = [(m.start(), m.end(), m.group(0)) for m in titles_in(text)]
+    title_starts = [ts for ts, _, _ in title_hits]
     for sent in sentences:
         last_org: str | None = None
-        for m in titles_in(text[sent.start : sent.end]):
-            ts, te = sent.start + m.start(), sent.start + m.end()
-            title = m.group(0)
+        first = bisect_left(title_starts, sent.start)
+        for ts, te, title in title_hits[first : bisect_left(title_starts, sent.end)]:
             kind = lexicon.titles()[title]
             if kind == "national":
                 s = read_name_back(text, ts, sent.start, known)
