@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from kg.tokenize import first_word, words
@@ -27,3 +33,29 @@ from kg.tokenize import first_word, words
 def test_first_word_is_the_first_of_words(text: str) -> None:
     toks = words(text)
     assert first_word(text) == (toks[0] if toks else "")
+
+
+_SEGMENT = """
+import json, sys
+from kg.tokenize import tag, words
+texts = ["市委常委、宣传部部长在临颍县调研", "区市场监管局开展食品安全检查", "召开座谈会"]
+print(json.dumps([[words(t) for t in texts], [tag(w) for w in ("调研", "开展", "会议")]]))
+"""
+
+
+def _segment(cache_dir: str) -> object:
+    env = {**os.environ, "KG_CACHE_DIR": cache_dir}
+    out = subprocess.run([sys.executable, "-c", _SEGMENT], env=env, capture_output=True,
+                         text=True, check=True)
+    return json.loads(out.stdout)
+
+
+def test_tokenize_dictionary_cache_gives_the_same_words(tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    fresh = _segment("")  # no cache: built from jieba's dictionary
+    assert _segment(str(folder)) == fresh  # built, then kept
+    [kept] = list(folder.glob("jieba-*.marshal"))
+    assert _segment(str(folder)) == fresh  # read back
+    kept.write_bytes(b"not a marshal file")
+    assert _segment(str(folder)) == fresh  # a damaged cache is rebuilt
+    assert kept.stat().st_size > 1000
