@@ -30,7 +30,7 @@ from kg import resolve as resolve_mod
 from kg.engine import Beside, Engine, default_jobs, make_engine
 from kg.extract import extract_article
 from kg.extract.people import _is_boundary_at
-from kg.extract.text import filter_spans, name_shape
+from kg.extract.text import filter_spans, mention_order, name_shape
 from kg.io import InputError, Skipped, atomic_write, find_inputs
 from kg.matcher import Matcher
 from kg.model import Extraction, Mention, Page
@@ -116,7 +116,7 @@ def propagate(extractions: Sequence[Extraction], auto: Matcher[bool]) -> list[Ex
             persons = [m for m in ex.mentions if m.label == "person"]
             others = [m for m in ex.mentions if m.label != "person"]
             merged = filter_spans(persons + added)
-            ms = tuple(sorted({*merged, *others}, key=lambda m: (m.start, m.end, m.label)))
+            ms = tuple(sorted({*merged, *others}, key=mention_order))
             ex = replace(ex, mentions=ms)
         out.append(ex)
     return out

@@ -111,3 +111,13 @@ def test_programs_run_by_the_organization_before_them() -> None:
     ex = _ex("近日，市妇联在全市开展“巾帼护家”行动。")
     links = {(lk.kind, lk.source, lk.target) for lk in ex.links}
     assert ("program_org", "巾帼护家", "市妇联") in links
+
+
+def test_mentions_of_one_span_found_by_two_rules_keep_one_order() -> None:
+    from kg.extract.text import mention_order
+    from kg.model import Mention
+
+    a = Mention(3, 9, "许昌某某公司", "org", "company-list")
+    b = Mention(3, 9, "许昌某某公司", "org", "org-suffix")
+    for group in ({a, b}, {b, a}):
+        assert sorted(group, key=mention_order) == [a, b]

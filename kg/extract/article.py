@@ -8,7 +8,7 @@ from kg.extract.orgs import extract_orgs
 from kg.extract.people import extract_people
 from kg.extract.places import extract_places
 from kg.extract.programs import base_name, extract_programs
-from kg.extract.text import filter_spans
+from kg.extract.text import filter_spans, mention_order
 from kg.model import Article, Extraction, Link, Mention, Sentence
 from kg.segment import sentences
 
@@ -74,7 +74,7 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     taken = {i for m in persons for i in range(m.start, m.end)}
     places = [p for p in places if p.rule != "gazetteer" or not taken & set(range(p.start, p.end))]
     mentions = tuple(
-        sorted({*persons, *orgs, *places, *programs}, key=lambda m: (m.start, m.end, m.label))
+        sorted({*persons, *orgs, *places, *programs}, key=mention_order)
     )
     program_links = _program_links(list(mentions), sents)
     links = tuple(dict.fromkeys([*place_links, *_org_links(orgs, places), *program_links]))

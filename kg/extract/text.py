@@ -78,6 +78,12 @@ def starts_with_place(name: str) -> bool:
     return any(name[:k] in places for k in range(2, min(len(name), 9)))
 
 
+def mention_order(m: Mention) -> tuple[int, int, str, str, str, str, str, tuple[str, ...]]:
+    """Text order, then every other field: mentions gathered in a set come out in one
+    order whatever the hash seed (two rules may find the same span)."""
+    return (m.start, m.end, m.label, m.rule, m.text, m.norm, m.kind, m.alts)
+
+
 def filter_spans(spans: Sequence[Mention]) -> list[Mention]:
     """Longest match wins: drop spans that overlap a longer (then earlier) one."""
     ranked = sorted(spans, key=lambda m: (-(m.end - m.start), m.start))
