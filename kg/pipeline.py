@@ -34,7 +34,7 @@ from kg.extract.text import filter_spans, mention_order, name_shape
 from kg.io import InputError, Skipped, atomic_write, find_inputs
 from kg.matcher import Matcher
 from kg.model import Extraction, Mention, Page
-from kg.rdf import quads, to_graph, turtle, view
+from kg.rdf import quads, text_triples, to_graph, turtle
 from kg.resolve import Resolved
 from kg.segment import split_articles
 from kg.store import PageCache, PageRow, StoreError, check_cache, parse_spec, replace_graph
@@ -283,8 +283,8 @@ def write_outputs(
 ) -> tuple[list[Path], dict[str, int]]:
     """Write OUT/graph.<format> for each format, then OUT/graph.html; returns the files
     written and the counts (pages, articles, persons, ...). Turtle is written by
-    pyoxigraph and HTML drawn from a view of the resolved graph that holds no copy of
-    its triples; other formats go through kg.export and an rdflib.Graph."""
+    pyoxigraph and HTML drawn from the resolved graph's triples as plain text (no rdflib
+    terms, no copy of the graph); other formats go through kg.export and an rdflib.Graph."""
     from kg.render import to_html
 
     clock = _Clock()
@@ -292,7 +292,7 @@ def write_outputs(
     # the page is drawn in a child process while this one writes the graph files
     # (written here afterwards: a build stopped half-way never leaves a new page
     # beside an old graph)
-    drawing = Beside(lambda: to_html(view(result.resolved)).encode("utf-8"))
+    drawing = Beside(lambda: to_html(text_triples(result.resolved)).encode("utf-8"))
     written = []
     for fmt in formats:
         if fmt == "ttl":

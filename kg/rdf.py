@@ -9,6 +9,7 @@ without building rdflib terms for a million triples.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any, TypeVar
 
 from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
@@ -188,7 +189,14 @@ def triples(
 
 
 def _rdflib_literal(lexical: str, lang: str | None, datatype: str | None) -> Literal:
-    return Literal(lexical, lang=lang, datatype=URIRef(datatype) if datatype else None)
+    if datatype is None:
+        return Literal(lexical, lang=lang)
+    return Literal(lexical, datatype=_datatype(datatype))
+
+
+@lru_cache(maxsize=64)
+def _datatype(iri: str) -> URIRef:
+    return URIRef(iri)
 
 
 def to_graph(res: Resolved) -> Graph:
@@ -252,6 +260,17 @@ class _ResolvedStore(Store):
 
     def namespaces(self) -> Iterator[tuple[str, URIRef]]:
         yield from self._ns.items()
+
+
+def _lexical(lexical: str, lang: str | None, datatype: str | None) -> str:
+    return lexical
+
+
+def text_triples(res: Resolved) -> Iterator[tuple[str, str, str]]:
+    """The triples with every term as text (IRIs and literals by their value), in
+    `triples` order: what drawing the graph needs (kg.render reads terms as text), at a
+    fraction of the cost of making rdflib terms."""
+    return triples(res, str, _lexical)
 
 
 def view(res: Resolved) -> Graph:

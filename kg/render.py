@@ -30,9 +30,8 @@ from typing import Any
 
 import networkx as nx
 from markupsafe import Markup
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, BNode, Graph
 from rdflib.namespace import FOAF, ORG, PROV, SKOS
-from rdflib.term import Node
 
 from kg.namespace import KGO, SDO
 
@@ -102,11 +101,11 @@ _PLACE_LEVELS = {
 
 # entity-to-entity relations other than memberships: predicate -> edge kind
 _RELATIONS = (
-    (ORG.subOrganizationOf, "sub"),
-    (SDO.containedInPlace, "within"),
-    (SDO.location, "site"),
-    (ORG.hasSite, "site"),
-    (KGO.runBy, "runby"),
+    (str(ORG.subOrganizationOf), "sub"),
+    (str(SDO.containedInPlace), "within"),
+    (str(SDO.location), "site"),
+    (str(ORG.hasSite), "site"),
+    (str(KGO.runBy), "runby"),
 )
 
 
@@ -127,35 +126,76 @@ def parse_types(text: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(k.key for k in KINDS if k.key in keys)
 
 
-_Index = Mapping[Node, Mapping[Node, Sequence[Node]]]
+# subject -> predicate -> objects, every term as text: IRIs and literals by their value,
+# blank nodes as `_:id`
+_Index = Mapping[str, Mapping[str, Sequence[str]]]
+Triples = Iterable[tuple[Any, Any, Any]]
 
 
-def _index(g: Graph) -> _Index:
-    """subject -> predicate -> objects, in one pass over the graph (rdflib's own
-    lookups cost a generator each; a 5,000-entity graph makes ~100,000 of them)."""
-    idx: dict[Node, dict[Node, list[Node]]] = defaultdict(lambda: defaultdict(list))
-    for s, p, o in g:
+# the vocabulary read in the loops below, as text (the index holds text)
+_FOAF_Person = str(FOAF.Person)
+_KGO_Program = str(KGO.Program)
+_KGO_dateText = str(KGO.dateText)
+_KGO_divisionCode = str(KGO.divisionCode)
+_KGO_evidence = str(KGO.evidence)
+_KGO_mentionCount = str(KGO.mentionCount)
+_KGO_sourceFile = str(KGO.sourceFile)
+_ORG_Membership = str(ORG.Membership)
+_ORG_Organization = str(ORG.Organization)
+_ORG_member = str(ORG.member)
+_ORG_organization = str(ORG.organization)
+_ORG_role = str(ORG.role)
+_PROV_wasDerivedFrom = str(PROV.wasDerivedFrom)
+_RDFS_label = str(RDFS.label)
+_RDF_type = str(RDF.type)
+_SDO_NewsArticle = str(SDO.NewsArticle)
+_SDO_Place = str(SDO.Place)
+_SDO_datePublished = str(SDO.datePublished)
+_SDO_headline = str(SDO.headline)
+_SDO_mentions = str(SDO.mentions)
+_SKOS_altLabel = str(SKOS.altLabel)
+_LEVEL_OF = {str(c): level for c, level in _PLACE_LEVELS.items()}
+_PLACE_CLASSES = frozenset(_LEVEL_OF)
+
+
+def _text(term: Any) -> str:
+    """A term as the index holds it."""
+    if type(term) is str:
+        return term
+    if isinstance(term, BNode):
+        return f"_:{term}"
+    return str(term)
+
+
+def _index(triples: Triples) -> _Index:
+    """subject -> predicate -> objects, in one pass over the triples (an rdflib.Graph,
+    or plain text triples such as kg.rdf.text_triples makes without building a term):
+    rdflib's own lookups cost a generator each, and its terms a validation each."""
+    idx: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
+    for s, p, o in triples:
+        if type(s) is not str or type(p) is not str or type(o) is not str:
+            s, p, o = _text(s), _text(p), _text(o)
         idx[s][p].append(o)
     return idx
 
 
-def _one(idx: _Index, s: Node, p: Node) -> str:
-    """The smallest value of `p` on `s` as text ("" when none): deterministic."""
+def _one(idx: _Index, s: str, p: str) -> str:
+    """The smallest value of `p` on `s` ("" when none): deterministic."""
     values = idx.get(s, {}).get(p, ())
-    return min(str(v) for v in values) if values else ""
+    return min(values) if values else ""
 
 
-def _kind(types: Iterable[Node]) -> str | None:
+def _kind(types: Iterable[str]) -> str | None:
     t = set(types)
-    if FOAF.Person in t:
+    if _FOAF_Person in t:
         return "person"
-    if ORG.Organization in t:
+    if _ORG_Organization in t:
         return "org"
-    if KGO.Program in t:
+    if _KGO_Program in t:
         return "program"
-    if SDO.Place in t or t & set(_PLACE_LEVELS):
+    if _SDO_Place in t or t & _PLACE_CLASSES:
         return "place"
-    if SDO.NewsArticle in t:
+    if _SDO_NewsArticle in t:
         return "article"
     return None
 
@@ -164,10 +204,10 @@ def _articles(idx: _Index) -> dict[str, dict[str, str]]:
     """Every schema:NewsArticle: headline, source file and date, for tooltips and panel."""
     out: dict[str, dict[str, str]] = {}
     for a in sorted(s for s, props in idx.items()
-                    if isinstance(s, URIRef) and SDO.NewsArticle in props.get(RDF.type, ())):
-        info = {"h": _one(idx, a, SDO.headline), "f": _one(idx, a, KGO.sourceFile),
-                "d": _one(idx, a, SDO.datePublished) or _one(idx, a, KGO.dateText)}
-        out[str(a)] = {k: v for k, v in info.items() if v}
+                    if not s.startswith("_:") and _SDO_NewsArticle in props.get(_RDF_type, ())):
+        info = {"h": _one(idx, a, _SDO_headline), "f": _one(idx, a, _KGO_sourceFile),
+                "d": _one(idx, a, _SDO_datePublished) or _one(idx, a, _KGO_dateText)}
+        out[a] = {k: v for k, v in info.items() if v}
     return out
 
 
@@ -175,19 +215,20 @@ def _article_label(info: Mapping[str, str], iri: str) -> str:
     return info.get("h") or info.get("f", "").rsplit("/", 1)[-1] or iri.rsplit("/", 1)[-1]
 
 
-def _labels(idx: _Index, s: Node) -> tuple[str, list[str]]:
+def _labels(idx: _Index, s: str) -> tuple[str, list[str]]:
     """(label, other names): the smallest rdfs:label, then every other label and
     skos:altLabel, sorted."""
     props = idx.get(s, {})
-    labels = sorted({str(x) for x in props.get(RDFS.label, ())})
-    label = labels[0] if labels else str(s).rsplit("/", 1)[-1]
-    alts = {str(x) for x in props.get(SKOS.altLabel, ())} | set(labels[1:])
+    labels = sorted(set(props.get(_RDFS_label, ())))
+    label = labels[0] if labels else s.rsplit("/", 1)[-1]
+    alts = set(props.get(_SKOS_altLabel, ())) | set(labels[1:])
     return label, sorted(alts - {label})
 
 
-def to_networkx(g: Graph, types: Sequence[str] = DEFAULT_TYPES) -> nx.MultiDiGraph:
-    """Entities of `types` as nodes carrying what the page shows about them (kind,
-    label, aliases, positions, evidence, sources); relations as edges with a `kind`
+def to_networkx(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> nx.MultiDiGraph:
+    """Entities of `types` (of an rdflib.Graph, or of any triples) as nodes carrying
+    what the page shows about them (kind, label, aliases, positions, evidence,
+    sources); relations as edges with a `kind`
     from EDGE_KINDS. One edge per (person, organization) carries all the roles held.
     The graph attribute `articles` maps article IRIs to headline, file and date."""
     wanted = set(parse_types(types))
@@ -195,55 +236,52 @@ def to_networkx(g: Graph, types: Sequence[str] = DEFAULT_TYPES) -> nx.MultiDiGra
     arts = _articles(idx)
     out = nx.MultiDiGraph(articles=arts)
     memberships = []
-    for s in sorted(idx, key=str):
+    for s in sorted(idx):
         props = idx[s]
-        if not isinstance(s, URIRef) or RDF.type not in props:
+        if s.startswith("_:") or _RDF_type not in props:
             continue
-        if ORG.Membership in props[RDF.type]:
+        if _ORG_Membership in props[_RDF_type]:
             memberships.append(s)
-        kind = _kind(props[RDF.type])
+        kind = _kind(props[_RDF_type])
         if kind is None or kind not in wanted:
             continue
         if kind == "article":
-            out.add_node(str(s), kind=kind, label=_article_label(arts.get(str(s), {}), str(s)),
-                         alts=[], facts={"art": str(s)})
+            out.add_node(s, kind=kind, label=_article_label(arts.get(s, {}), s),
+                         alts=[], facts={"art": s})
             continue
         label, alts = _labels(idx, s)
         facts: dict[str, Any] = {}
-        level = sorted(_PLACE_LEVELS[c] for c in props[RDF.type] if isinstance(c, URIRef)
-                       and c in _PLACE_LEVELS)
+        level = sorted(_LEVEL_OF[c] for c in props[_RDF_type] if c in _LEVEL_OF)
         if level:
             facts["lvl"] = level[0]
-        if props.get(KGO.divisionCode):
-            facts["code"] = _one(idx, s, KGO.divisionCode)
-        counts = [c.toPython() for c in props.get(KGO.mentionCount, ()) if isinstance(c, Literal)]
-        if counts and all(isinstance(c, int) for c in counts):
-            facts["n"] = max(counts)
-        src = sorted({str(a) for a in props.get(PROV.wasDerivedFrom, ()) if str(a) in arts})
+        if props.get(_KGO_divisionCode):
+            facts["code"] = _one(idx, s, _KGO_divisionCode)
+        counts = props.get(_KGO_mentionCount, ())
+        if counts and all(c.isdigit() for c in counts):
+            facts["n"] = max(map(int, counts))
+        src = sorted({a for a in props.get(_PROV_wasDerivedFrom, ()) if a in arts})
         if src:
             facts["arts"] = src
-        out.add_node(str(s), kind=kind, label=label, alts=alts, facts=facts)
+        out.add_node(s, kind=kind, label=label, alts=alts, facts=facts)
 
     # memberships: facts on both ends, one edge per (person, organization)
     roles: dict[tuple[str, str], list[tuple[str, str, list[str]]]] = defaultdict(list)
     for m in memberships:
         props = idx[m]
-        persons, orgs = sorted(props.get(ORG.member, ()), key=str), sorted(
-            props.get(ORG.organization, ()), key=str)
+        persons, orgs = sorted(props.get(_ORG_member, ())), sorted(props.get(_ORG_organization, ()))
         if not persons:
             continue
-        p, o = persons[0], (orgs[0] if orgs else None)
-        r = min(props.get(ORG.role, ()), key=str, default=None)
-        role = (_one(idx, r, RDFS.label) or str(r).rsplit("/", 1)[-1]) if r is not None else ""
-        ev = _one(idx, m, KGO.evidence)
-        src = sorted({str(a) for a in props.get(PROV.wasDerivedFrom, ()) if str(a) in arts})
-        ps, os_ = str(p), ("" if o is None else str(o))
-        org_label = _labels(idx, o)[0] if o is not None else ""
+        ps, os_ = persons[0], (orgs[0] if orgs else "")
+        r = min(props.get(_ORG_role, ()), default=None)
+        role = (_one(idx, r, _RDFS_label) or r.rsplit("/", 1)[-1]) if r is not None else ""
+        ev = _one(idx, m, _KGO_evidence)
+        src = sorted({a for a in props.get(_PROV_wasDerivedFrom, ()) if a in arts})
+        org_label = _labels(idx, os_)[0] if os_ else ""
         if ps in out:
             out.nodes[ps]["facts"].setdefault("pos", []).append([role, os_, org_label, ev, src])
         if os_ in out:
             out.nodes[os_]["facts"].setdefault("mem", []).append(
-                [ps, _labels(idx, p)[0], role, ev, src])
+                [ps, _labels(idx, ps)[0], role, ev, src])
         if ps in out and os_ in out:
             roles[(ps, os_)].append((role, ev, src))
     for (ps, os_), held in sorted(roles.items()):
@@ -252,9 +290,9 @@ def to_networkx(g: Graph, types: Sequence[str] = DEFAULT_TYPES) -> nx.MultiDiGra
                      facts={"roles": names, "ev": [[r, e, s] for r, e, s in held]})
     relations = list(_RELATIONS)
     if "article" in wanted:
-        relations.append((SDO.mentions, "mentions"))
+        relations.append((_SDO_mentions, "mentions"))
     for pred, kind in relations:
-        pairs = {(str(s), str(o)) for s in idx for o in idx[s].get(pred, ())}
+        pairs = {(s, o) for s in idx for o in idx[s].get(pred, ())}
         for a, b in sorted(pairs):
             if a in out and b in out and a != b:
                 out.add_edge(a, b, kind=kind, label=EDGE_KIND[kind].zh, facts={})
@@ -508,11 +546,12 @@ def _round(v: float) -> float:
     return round(v, 1) + 0.0  # no "-0.0"
 
 
-def to_html(g: Graph, *, focus: str | None = None, depth: int = 2,
+def to_html(g: Graph | Triples, *, focus: str | None = None, depth: int = 2,
             types: Sequence[str] = DEFAULT_TYPES, max_nodes: int = DEFAULT_MAX_NODES,
             title: str | None = None) -> str:
-    """A self-contained HTML page drawing `g` (or the part of it within `depth` hops of
-    the entity named `focus`, restricted to `types`, at most `max_nodes` nodes).
+    """A self-contained HTML page drawing `g`, an rdflib.Graph or its triples (or the
+    part of it within `depth` hops of the entity named `focus`, restricted to `types`,
+    at most `max_nodes` nodes).
     Raises LookupError when `focus` names no entity (or too many)."""
     nxg = to_networkx(g, types)
     total = len(nxg)
