@@ -136,16 +136,22 @@ class LocalPool(Engine):
 # --- one task beside this process ----------------------------------------------------
 
 
-def _run_child(fn: Callable[[], object], conn: Any) -> None:
+def _run_child(fn: Callable[[], object], conn: Any, parent_end: Any) -> None:
+    # the child's copy of the parent's end would keep the pipe open: without it, a
+    # parent that dies makes `send` fail and this process end instead of waiting
+    parent_end.close()
     try:
-        value = fn()
-    except BaseException as e:  # sent back whole, raised again by the parent
         try:
-            conn.send((False, e))
-        except Exception:  # an exception that does not pickle: keep its text
-            conn.send((False, RuntimeError(f"{type(e).__name__}: {e}")))
-    else:
-        conn.send((True, value))
+            message: tuple[bool, object] = (True, fn())
+        except BaseException as e:  # sent back whole, raised again by the parent
+            message = (False, e)
+        try:
+            conn.send(message)
+        except (BrokenPipeError, ConnectionResetError):
+            pass  # the parent is gone: nobody to tell
+        except Exception as e:  # an error (or value) that does not pickle: its text
+            what = message[1] if not message[0] else e
+            conn.send((False, RuntimeError(f"{type(what).__name__}: {what}")))
     finally:
         conn.close()
 
@@ -164,7 +170,8 @@ class Beside(Generic[R]):
         if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
             ctx = multiprocessing.get_context("fork")
             self._conn, child_end = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=_run_child, args=(fn, child_end), daemon=True)
+            self._proc = ctx.Process(target=_run_child, args=(fn, child_end, self._conn),
+                                     daemon=True)
             self._proc.start()
             child_end.close()
 

@@ -31,3 +31,31 @@ def test_beside_keeps_the_text_of_an_error_that_does_not_pickle() -> None:
 
     with pytest.raises(RuntimeError, match="Local: 页面画不出来"):
         Beside(fail).result()
+
+
+_ORPHAN = """
+import os, signal, sys, time
+from kg.engine import Beside
+task = Beside(lambda: (time.sleep(0.5), b"x" * 8_000_000))  # more than a pipe holds
+print(task._proc.pid, flush=True)
+os.kill(os.getpid(), signal.SIGKILL)  # the build dies before it reads the result
+"""
+
+
+def test_beside_child_ends_when_the_parent_dies() -> None:
+    import subprocess
+    import sys
+    import time
+
+    proc = subprocess.run([sys.executable, "-c", _ORPHAN], capture_output=True, text=True)
+    assert proc.returncode == -9
+    child = int(proc.stdout.strip())
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        try:
+            os.kill(child, 0)
+        except ProcessLookupError:
+            return  # gone
+        time.sleep(0.1)
+    os.kill(child, 9)
+    raise AssertionError("the child of a killed parent was still running")
