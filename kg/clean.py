@@ -115,6 +115,10 @@ def join_wrapped_lines(text: str) -> str:
     """
     lines = text.split("\n")
     width = _column_width(lines)
+    # the next non-empty line after each line, found in one backward pass
+    following = [""] * len(lines)
+    for i in range(len(lines) - 2, -1, -1):
+        following[i] = lines[i + 1] or following[i + 1]
     out: list[str] = []
     pending = ""
     for i, line in enumerate(lines):
@@ -124,7 +128,7 @@ def join_wrapped_lines(text: str) -> str:
             continue
         cur = pending + line if pending else line
         pending = ""
-        nxt = next((x for x in lines[i + 1 :] if x), "")
+        nxt = following[i]
         full = (width and width - 3 <= len(line) <= width + 1) or (not width and len(line) >= 40)
         if (
             full

@@ -60,6 +60,12 @@ _UNCOMMON = re.compile(
     "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
 )
 _CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+# characters that are assigned and neither control, private-use nor surrogate: what most
+# of a page is made of (checked code point by code point in tests/test_io.py)
+_SURELY_TEXT = re.compile(
+    "[\t\n\r\f\v -~\u00a0-\u024f\u2010-\u2027\u2030-\u205e\u3000-\u303f"
+    "\u3400-\u4dbf\u4e00-\u9fef\uff01-\uff60\uffe0-\uffe6]+"
+)
 
 
 class InputError(Exception):
@@ -260,7 +266,8 @@ def _texty(text: str, controls_only: bool = False) -> bool:
     count (text decoded out of step after a corrupt byte shows private-use ones)."""
     bad_kinds = ("Cc",) if controls_only else ("Cc", "Co", "Cn", "Cs")
     sample = _sample(text)
-    bad = sum(1 for c in sample if c not in "\t\n\r\f\v" and unicodedata.category(c) in bad_kinds)
+    rest = _SURELY_TEXT.sub("", sample)  # only the others need a look-up
+    bad = sum(1 for c in rest if c not in "\t\n\r\f\v" and unicodedata.category(c) in bad_kinds)
     return bad <= max(1, len(sample) // 100)
 
 

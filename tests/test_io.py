@@ -350,3 +350,21 @@ def test_io_find_inputs_reports_a_folder_it_cannot_list(tmp_path: Path,
     assert files == [tmp_path / "open" / "a.txt"]
     assert [(s.path, s.reason) for s in skipped] == [
         ((tmp_path / "locked").as_posix(), "cannot list folder: permission denied")]
+
+
+def test_io_surely_text_class_holds_no_suspect_character() -> None:
+    """The shortcut in _texty skips these characters: none may be a control,
+    private-use, unassigned or surrogate character (layout controls aside)."""
+    import unicodedata
+
+    from kg.io import _SURELY_TEXT
+
+    suspect = [
+        hex(c)
+        for c in range(0x10000)
+        if not 0xD800 <= c <= 0xDFFF
+        and _SURELY_TEXT.fullmatch(chr(c))
+        and chr(c) not in "\t\n\r\f\v"
+        and unicodedata.category(chr(c)) in ("Cc", "Co", "Cn", "Cs")
+    ]
+    assert suspect == []
