@@ -68,11 +68,15 @@ def _dictionary() -> tuple[Any, dict[str, str]]:
 
 def cache_dir() -> Path | None:
     """Where kg keeps what it derives once per machine: $KG_CACHE_DIR (empty: none),
-    else $XDG_CACHE_HOME/kg, else ~/.cache/kg."""
+    else $XDG_CACHE_HOME/kg (when absolute), else ~/.cache/kg."""
     chosen = os.environ.get("KG_CACHE_DIR")
     if chosen is not None:
         return Path(chosen) if chosen else None
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    base = os.environ.get("XDG_CACHE_HOME", "")
+    if not os.path.isabs(base):  # unset, or relative (which the XDG rules say to ignore)
+        base = os.path.join(os.path.expanduser("~"), ".cache")
+    if not os.path.isabs(base):  # no home folder known: keep nothing rather than guess
+        return None
     return Path(base) / "kg"
 
 

@@ -59,3 +59,19 @@ def test_tokenize_dictionary_cache_gives_the_same_words(tmp_path: Path) -> None:
     kept.write_bytes(b"not a marshal file")
     assert _segment(str(folder)) == fresh  # a damaged cache is rebuilt
     assert kept.stat().st_size > 1000
+
+
+def test_tokenize_cache_dir_follows_the_environment(monkeypatch: pytest.MonkeyPatch,
+                                                     tmp_path: Path) -> None:
+    from kg.tokenize import cache_dir
+
+    monkeypatch.setenv("KG_CACHE_DIR", str(tmp_path / "mine"))
+    assert cache_dir() == tmp_path / "mine"
+    monkeypatch.setenv("KG_CACHE_DIR", "")
+    assert cache_dir() is None
+    monkeypatch.delenv("KG_CACHE_DIR")
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "xdg"))
+    assert cache_dir() == tmp_path / "xdg" / "kg"
+    monkeypatch.setenv("XDG_CACHE_HOME", "relative/place")  # ignored, as XDG says
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert cache_dir() == tmp_path / "home" / ".cache" / "kg"
