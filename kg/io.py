@@ -18,9 +18,10 @@ import re
 import secrets
 import stat
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import BinaryIO
 
 from kg.clean import clean
 from kg.model import Page
@@ -399,8 +400,13 @@ def atomic_write(path: Path, data: bytes | str) -> None:
     to disk, rename it over `path` and flush the folder: readers and a build killed at
     any moment see the old file or the new one, never a part. New files get the usual
     permissions (0666 less the umask). Raises OutputError naming the file."""
-    if isinstance(data, str):
-        data = data.encode("utf-8")
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    atomic_write_with(path, lambda f: f.write(payload))
+
+
+def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
+    """`atomic_write` of what `write(file)` writes to the open temporary file (for
+    output too big to hold in memory first)."""
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp, fd = _temp_beside(path)
@@ -408,7 +414,7 @@ def atomic_write(path: Path, data: bytes | str) -> None:
         raise OutputError(f"cannot write {path}: {_os_reason(e)}") from e
     try:
         with os.fdopen(fd, "wb") as f:
-            f.write(data)
+            write(f)
             f.flush()
             os.fsync(f.fileno())
         os.replace(tmp, path)

@@ -31,10 +31,10 @@ from kg.engine import Beside, Engine, default_jobs, make_engine
 from kg.extract import extract_article
 from kg.extract.people import _is_boundary_at
 from kg.extract.text import filter_spans, mention_order, name_shape
-from kg.io import InputError, Skipped, atomic_write, find_inputs
+from kg.io import InputError, Skipped, atomic_write, atomic_write_with, find_inputs
 from kg.matcher import Matcher
 from kg.model import Extraction, Mention, Page
-from kg.rdf import quads, text_triples, to_graph, turtle
+from kg.rdf import quads, text_triples, to_graph, write_turtle
 from kg.resolve import Resolved
 from kg.segment import split_articles
 from kg.store import PageCache, PageRow, StoreError, check_cache, parse_spec, replace_graph
@@ -295,14 +295,14 @@ def write_outputs(
     drawing = Beside(lambda: to_html(text_triples(result.resolved)).encode("utf-8"))
     written = []
     for fmt in formats:
-        if fmt == "ttl":
-            path, data = out_dir / "graph.ttl", turtle(quads(result.resolved))
+        if fmt == "ttl":  # streamed to the file as it is made
+            path = out_dir / "graph.ttl"
+            atomic_write_with(path, lambda f: write_turtle(quads(result.resolved), f))
         else:
             from kg.export import FORMATS, serialize
 
-            path, data = out_dir / f"graph.{FORMATS[fmt]}", serialize(result.graph, fmt)
-        atomic_write(path, data)
-        del data
+            path = out_dir / f"graph.{FORMATS[fmt]}"
+            atomic_write(path, serialize(result.graph, fmt))
         written.append(path)
         clock.lap("wrote %s", path)
     atomic_write(html, drawing.result())

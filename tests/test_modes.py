@@ -288,3 +288,17 @@ def test_modes_resolution_streams_pages_one_at_a_time(monkeypatch: pytest.Monkey
     r = build_graph(A + B, jobs=2)
     assert seen == [p.as_posix() for p in A + B]
     assert isomorphic(r.graph, expected)
+
+
+def test_modes_streamed_turtle_drops_only_the_writers_own_prefix_lines() -> None:
+    import io
+
+    from kg.rdf import _AfterPrefixLines
+
+    raw = b"@prefix b: <urn:b#> .\n@prefix a: <urn:a#> .\n<urn:s> a:p \"@prefix \" .\n"
+    for size in (1, 2, 7, 9, len(raw)):
+        out = io.BytesIO()
+        writer = _AfterPrefixLines(out)
+        for i in range(0, len(raw), size):
+            writer.write(raw[i : i + size])
+        assert out.getvalue() == b"<urn:s> a:p \"@prefix \" .\n", size
