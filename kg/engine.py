@@ -175,6 +175,13 @@ class Beside(Generic[R]):
             self._proc.start()
             child_end.close()
 
+    def cancel(self) -> None:
+        """Stop the child (its result is no longer wanted)."""
+        if self._proc is not None and self._proc.exitcode is None:
+            self._proc.terminate()
+            self._proc.join()
+            self._conn.close()
+
     def result(self) -> R:
         if self._proc is None:
             return self._fn()

@@ -294,17 +294,21 @@ def write_outputs(
     # beside an old graph)
     drawing = Beside(lambda: to_html(text_triples(result.resolved)).encode("utf-8"))
     written = []
-    for fmt in formats:
-        if fmt == "ttl":  # streamed to the file as it is made
-            path = out_dir / "graph.ttl"
-            atomic_write_with(path, lambda f: write_turtle(quads(result.resolved), f))
-        else:
-            from kg.export import FORMATS, serialize
+    try:
+        for fmt in formats:
+            if fmt == "ttl":  # streamed to the file as it is made
+                path = out_dir / "graph.ttl"
+                atomic_write_with(path, lambda f: write_turtle(quads(result.resolved), f))
+            else:
+                from kg.export import FORMATS, serialize
 
-            path = out_dir / f"graph.{FORMATS[fmt]}"
-            atomic_write(path, serialize(result.graph, fmt))
-        written.append(path)
-        clock.lap("wrote %s", path)
+                path = out_dir / f"graph.{FORMATS[fmt]}"
+                atomic_write(path, serialize(result.graph, fmt))
+            written.append(path)
+            clock.lap("wrote %s", path)
+    except BaseException:
+        drawing.cancel()
+        raise
     atomic_write(html, drawing.result())
     written.append(html)
     clock.lap("wrote %s", html)

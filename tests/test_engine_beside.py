@@ -59,3 +59,12 @@ def test_beside_child_ends_when_the_parent_dies() -> None:
         time.sleep(0.1)
     os.kill(child, 9)
     raise AssertionError("the child of a killed parent was still running")
+
+
+def test_beside_cancel_stops_the_child() -> None:
+    import time
+
+    task = Beside(lambda: time.sleep(60))
+    assert task._proc is not None
+    task.cancel()
+    assert task._proc.exitcode is not None  # ended, well before the minute

@@ -86,3 +86,20 @@ def test_pipeline_county_bodies_anchored_to_the_one_county_named() -> None:
     g = build_text("本报讯 近日，鄢陵县召开会议。县委书记甄宏远出席，县委副书记、县长薛立明主持。")
     labels = {str(o) for o in g.objects(None, None)}
     assert {"鄢陵县委", "鄢陵县政府"} <= labels
+
+
+def test_pipeline_failed_write_leaves_no_drawing_process(tmp_path: Path) -> None:
+    import multiprocessing
+
+    from kg.io import OutputError
+    from kg.pipeline import write_outputs
+
+    page = tmp_path / "page.txt"
+    page.write_text("本报讯 市委书记张明远出席会议。\n", encoding="utf-8")
+    result = build_graph([page])
+    out = tmp_path / "out"
+    (out / "graph.ttl").mkdir(parents=True)  # a folder where the graph file should go
+    with pytest.raises(OutputError, match=r"graph\.ttl"):
+        write_outputs(result, out)
+    assert multiprocessing.active_children() == []
+    assert not (out / "graph.html").exists()
