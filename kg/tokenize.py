@@ -84,9 +84,8 @@ def _cache_file(jieba: Any, user_words: list[str]) -> Path | None:
     folder = cache_dir()
     if folder is None:
         return None
-    dict_txt = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     try:
-        st = os.stat(dict_txt)
+        st = os.stat(_dict_txt(jieba))
     except OSError:
         return None
     h = hashlib.sha1(f"{_CACHE_FORMAT}|{jieba.__version__}|{st.st_size}|{st.st_mtime_ns}|"
@@ -147,11 +146,15 @@ def first_word(text: str) -> str:
     return toks[0] if toks else ""
 
 
+def _dict_txt(jieba: Any) -> str:
+    """jieba's own dictionary file (words, frequencies, tags)."""
+    return os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
+
+
 def _read_tags(jieba: Any) -> dict[str, str]:
     """Part-of-speech tags of jieba's own dictionary (word -> tag)."""
-    path = os.path.join(os.path.dirname(jieba.__file__), "dict.txt")
     tags: dict[str, str] = {}
-    with open(path, encoding="utf-8") as f:
+    with open(_dict_txt(jieba), encoding="utf-8") as f:
         for line in f:
             parts = line.split()
             if len(parts) == 3:
