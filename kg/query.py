@@ -4,7 +4,9 @@ and summary statistics.
 Named queries are the `.rq` files of `kg/queries/`. Each is a complete SPARQL query (its
 own PREFIX lines) whose first line is `# description: ...`; a line `# param NAME: ...`
 declares a parameter, bound to the variable `?NAME` as a plain literal (never pasted into
-the query text).
+the query text). A line `# kept: yes` asks a persistent store to keep the query's answer,
+worked out once when kg build writes the store (kg.listings), for listings too long to
+work out again on every call.
 
     >>> import kg, kg.query
     >>> g = kg.load("output/graph.ttl")
@@ -30,7 +32,7 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import XSD
 from rdflib.plugins.sparql.sparql import Query
 from rdflib.query import Result
-from rdflib.term import Identifier, Node
+from rdflib.term import Identifier, Node, Variable
 
 from kg.namespace import KGO, KGR, SDO
 
@@ -184,6 +186,7 @@ class NamedQuery:
     description: str
     params: tuple[tuple[str, str], ...]
     text: str
+    kept: bool = False  # `# kept: yes`: a store keeps the answer (kg.listings)
 
     @property
     def param_names(self) -> tuple[str, ...]:
@@ -191,6 +194,7 @@ class NamedQuery:
 
 
 _PARAM = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)$")
+_KEPT = re.compile(r"^#\s*kept\s*:\s*yes\b")
 
 
 def parse_named(name: str, text: str) -> NamedQuery:
@@ -200,13 +204,15 @@ def parse_named(name: str, text: str) -> NamedQuery:
     if not first.startswith("# description:"):
         raise QueryError(f"named query {name!r} does not start with '# description:'")
     params = []
+    kept = False
     for line in lines[1:]:
         if not line.startswith("#"):
             break
         m = _PARAM.match(line)
         if m:
             params.append((m.group(1), m.group(2).strip()))
-    return NamedQuery(name, first.split(":", 1)[1].strip(), tuple(params), text)
+        kept = kept or bool(_KEPT.match(line))
+    return NamedQuery(name, first.split(":", 1)[1].strip(), tuple(params), text, kept)
 
 
 @cache
@@ -253,7 +259,17 @@ def run_named(
     name: str, g: Graph, params: Mapping[str, str] | None = None, allow_service: bool = False
 ) -> Result:
     nq = get_named(name)
-    return _execute(g, _checked_text(nq, params or {}, allow_service))
+    text = _checked_text(nq, params or {}, allow_service)
+    kept = _kept_answer(g, nq, params or {})
+    if kept is not None:
+        from kg.listings import bindings
+
+        names, found = kept
+        res = Result("SELECT")
+        res.vars = [Variable(n) for n in names]
+        res.bindings = bindings(names, found)
+        return res
+    return _execute(g, text)
 
 
 @cache
@@ -289,22 +305,35 @@ def with_values(text: str, bindings: Mapping[str, Identifier]) -> str:
 def named(query_name: str, graph: Graph, /, **params: str) -> list[dict[str, Any]]:
     """Run a named query; rows as dicts of plain Python values (see `rows`). On a
     persistent store the query runs on pyoxigraph directly and its terms become
-    Python values without becoming rdflib terms first (the same rows, sooner)."""
-    text = _checked_text(get_named(query_name), params, False)
+    Python values without becoming rdflib terms first (the same rows, sooner); a kept
+    query is answered from the store's listings (kg.listings) while they are valid."""
+    nq = get_named(query_name)
+    text = _checked_text(nq, params, False)
+    listings = getattr(graph.store, "listings", None)
+    kept = listings.rows(nq, params) if listings is not None else None
+    if kept is not None:
+        return kept
     store = getattr(graph.store, "oxigraph", None)
     if store is not None:
-        return _native_rows(store, text)
+        names, solutions = native_query(store, text)
+        return [{n: _plain_ox(t) for n, t in zip(names, sol, strict=True)} for sol in solutions]
     return rows(_execute(graph, text))
 
 
-def _native_rows(store: Any, text: str) -> list[dict[str, Any]]:
+def _kept_answer(graph: Graph, nq: NamedQuery, params: Mapping[str, str]) -> Any:
+    listings = getattr(graph.store, "listings", None)
+    return listings.answer(nq, params) if listings is not None else None
+
+
+def native_query(store: Any, text: str) -> tuple[list[str], Any]:
+    """A SELECT run by pyoxigraph: its variable names and its solutions (iterable
+    once; each a sequence of pyoxigraph terms, None where unbound)."""
     header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
     try:
         res = store.query(header + text)
     except (SyntaxError, OSError, ValueError) as e:
         raise QueryError(f"query failed: {_one_line(str(e))}") from e
-    names = [v.value for v in res.variables]
-    return [{n: _plain_ox(t) for n, t in zip(names, sol, strict=True)} for sol in res]
+    return [v.value for v in res.variables], res
 
 
 def _plain_ox(term: Any) -> Any:

@@ -10,6 +10,8 @@
 - `graph/`: a pyoxigraph (RocksDB) store holding the graph in its default graph,
   replaced as a whole after each build (written beside and swapped in). `kg query
   oxigraph:DIR` reads it with native SPARQL through oxrdflib's rdflib store.
+- `listings.sqlite`: the answers of the long named listings, worked out once per build
+  (kg.listings) and used only while `graph/` is the graph they were worked out from.
 """
 
 from __future__ import annotations
@@ -29,6 +31,8 @@ from rdflib import Graph
 
 if TYPE_CHECKING:
     import pyoxigraph
+
+    from kg.listings import Listings
 
 SCHEME = "oxigraph:"
 _FORMAT = "1"  # layout of pages.sqlite
@@ -194,6 +198,7 @@ def _kg_store_class() -> type:
             super().__init__(*args, **kwargs)
             self._iris: dict[Any, Any] = {}
             self._default: Any = None
+            self.listings: Any = None  # kg.listings.Listings of the graph, if valid
 
         @property
         def oxigraph(self) -> ox.Store:
@@ -243,14 +248,16 @@ def _kg_store_class() -> type:
     return KgOxigraphStore
 
 
-def rdflib_graph(store: pyoxigraph.Store) -> Graph:
+def rdflib_graph(store: pyoxigraph.Store, listings: Listings | None = None) -> Graph:
     """An rdflib.Graph over the default graph of a pyoxigraph store: rdflib's API,
-    pyoxigraph's storage and SPARQL."""
+    pyoxigraph's storage and SPARQL (and the store's kept answers: kg.listings)."""
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     from kg.rdf import bind
 
-    return bind(Graph(store=_kg_store_class()(store=store), identifier=DATASET_DEFAULT_GRAPH_ID))
+    kg_store = _kg_store_class()(store=store)
+    kg_store.listings = listings
+    return bind(Graph(store=kg_store, identifier=DATASET_DEFAULT_GRAPH_ID))
 
 
 def graph_dir(root: Path) -> Path:
@@ -274,11 +281,18 @@ def open_graph(spec: str | Path) -> Graph:
     path = graph_dir(root)
     if not path.is_dir():
         raise QueryError(f"no graph store in {root} (kg build --store {SCHEME}{root} makes one)")
+    from kg.listings import FILE, Listings, fingerprint
+
     try:
+        before = fingerprint(path)
         store = ox.Store.read_only(str(path))
     except OSError as e:
         raise QueryError(f"cannot open the graph store {path}: {e}") from e
-    return rdflib_graph(store)
+    # the kept answers hold for the graph opened only if it did not change meanwhile
+    listings = None
+    if path != root and before == fingerprint(path):
+        listings = Listings(root / FILE, before)
+    return rdflib_graph(store, listings)
 
 
 def replace_graph(root: Path, quads: Iterable[pyoxigraph.Quad]) -> None:
@@ -299,6 +313,7 @@ def replace_graph(root: Path, quads: Iterable[pyoxigraph.Quad]) -> None:
     store.flush()
     del store
     gc.collect()  # pyoxigraph closes the database when the object goes
+    keep_listings(root, new)
     if cur.exists():
         cur.rename(old)
     new.rename(cur)
@@ -306,13 +321,31 @@ def replace_graph(root: Path, quads: Iterable[pyoxigraph.Quad]) -> None:
         shutil.rmtree(old)
 
 
+def keep_listings(root: Path, folder: Path) -> None:
+    """Work out the kept answers (kg.listings) of the graph in `folder`, which becomes
+    ROOT/graph. Written first: until the graph is swapped in they match no graph."""
+    import gc
+
+    import pyoxigraph as ox
+
+    from kg.listings import FILE, fingerprint, write
+
+    before = fingerprint(folder)
+    store = ox.Store.read_only(str(folder))
+    try:
+        write(root / FILE, store, before)
+    finally:
+        del store
+        gc.collect()
+
+
 def clear(root: Path) -> None:
-    """Remove a store's graph and cache (a fresh `kg build --store`)."""
+    """Remove a store's graph, cache and kept answers (a fresh `kg build --store`)."""
     for name in ("graph", "graph.new", "graph.old"):
         if (root / name).exists():
             shutil.rmtree(root / name)
-    if (root / "pages.sqlite").exists():
-        (root / "pages.sqlite").unlink()
+    for name in ("pages.sqlite", "listings.sqlite"):
+        (root / name).unlink(missing_ok=True)
 
 
 def check_cache(cache: PageCache, city: str | None, update: bool) -> None:
