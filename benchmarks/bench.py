@@ -79,7 +79,7 @@ def _source_names(pages: list[str]) -> list[str]:
     from kg.model import Page
     from kg.pipeline import extract_page
 
-    names = set()
+    names: set[str] = set()
     for i, text in enumerate(pages):
         for ex in extract_page(Page(f"source-{i}.txt", clean(text), "")).extractions:
             names.update(m.text for m in ex.mentions if m.label == "person")
@@ -258,7 +258,7 @@ def _timed(fn: Any, repeat: int = 5) -> tuple[float, float, int]:
 
 def bench_queries(out: Path, target: int) -> dict[str, Any]:
     from kg.query import list_named, named, run
-    from kg.store import open_graph
+    from kg.store import keep_listings, open_graph
 
     store_dir = out / "store"
     sources = [str(SEEDS)] if SEEDS.is_dir() else []
@@ -267,7 +267,12 @@ def bench_queries(out: Path, target: int) -> dict[str, Any]:
     t = time.perf_counter()
     big, copies = _issues_graph(store_dir, target)
     load_secs = time.perf_counter() - t
+    t = time.perf_counter()
+    keep_listings(big, big / "graph")  # as replace_graph did: timed on its own here
+    keep_secs = time.perf_counter() - t
     g = open_graph(f"oxigraph:{big}")
+    ran = open_graph(f"oxigraph:{big}")
+    ran.store.listings = None  # type: ignore[attr-defined]  # every query evaluated
     # parameters: the person with most posts, the organization with most members,
     # mentions of that person
     top = {
@@ -282,10 +287,14 @@ def bench_queries(out: Path, target: int) -> dict[str, Any]:
     for nq in list_named():
         params = {p: values.get(p, values["name"]) for p in nq.param_names}
         med, top_ms, rows = _timed(lambda nq=nq, params=params: named(nq.name, g, **params))
-        results.append({"query": nq.name, "params": params, "rows": rows,
-                        "median_ms": med, "max_ms": top_ms})
+        r = {"query": nq.name, "params": params, "rows": rows, "median_ms": med,
+             "max_ms": top_ms}
+        if nq.kept:
+            r["run_ms"] = _timed(lambda nq=nq, params=params: named(nq.name, ran, **params),
+                                 repeat=3)[0]
+        results.append(r)
     return {"copies": copies, "triples": len(g), "load_secs": load_secs,
-            "queries": results}
+            "keep_secs": keep_secs, "queries": results}
 
 
 def profile_extraction(top: int) -> str:
@@ -319,8 +328,9 @@ def profile_extraction(top: int) -> str:
 def _print_query(r: dict[str, Any]) -> None:
     mark = "ok" if r["median_ms"] < TARGET_QUERY_MS else "over target"
     params = " ".join(f"{k}={v}" for k, v in r["params"].items())
+    kept = f"; kept answer, evaluated: {r['run_ms']:.0f} ms" if "run_ms" in r else ""
     print(f"  {r['query']:<10} {params:<24} {r['rows']:>7} rows "
-          f"{r['median_ms']:8.1f} ms (max {r['max_ms']:.1f})  ({mark})")
+          f"{r['median_ms']:8.1f} ms (max {r['max_ms']:.1f})  ({mark}{kept})")
 
 
 def main() -> None:
@@ -386,6 +396,7 @@ def main() -> None:
               f"(loaded in {q['load_secs']:.1f} s):")
         for r in q["queries"]:
             _print_query(r)
+        print(f"  (kg build worked out the kept answers, kg.listings, in {q['keep_secs']:.1f} s)")
 
     if args.profile:
         print("\nextraction profile (seed pages x3, warm):")
