@@ -9,6 +9,7 @@ digests of pages already done): it is sent to each worker once, not with every i
 
 from __future__ import annotations
 
+import gc
 import logging
 import multiprocessing
 import os
@@ -16,6 +17,7 @@ import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from functools import partial
 from types import TracebackType
 from typing import Any, Generic, TypeVar
@@ -35,6 +37,22 @@ def default_jobs() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Python's cycle collector paused for a stage that builds a large, long-lived
+    structure (pass 2's graph, the page drawn from it) and makes next to no cyclic
+    garbage: otherwise the collector walks the growing heap again and again, which
+    costs a fifth of a build (benchmarks/bench.py). Restored as it was on the way out;
+    processes forked inside (workers, the drawing child) start with it paused."""
+    was = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was:
+            gc.enable()
 
 
 def _ordered(submit: Callable[[T], Any], items: Iterable[T], window: int) -> Iterator[Any]:

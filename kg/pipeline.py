@@ -27,7 +27,7 @@ from pathlib import Path
 from rdflib import Graph
 
 from kg import resolve as resolve_mod
-from kg.engine import Beside, Engine, default_jobs, make_engine
+from kg.engine import Beside, Engine, default_jobs, gc_paused, make_engine
 from kg.extract import extract_article
 from kg.extract.people import _is_boundary_at
 from kg.extract.text import filter_spans, mention_order, name_shape
@@ -221,6 +221,7 @@ def _extract_all(
     return added
 
 
+@gc_paused()
 def build_graph(
     paths: Sequence[Path | str],
     city: str | None = None,
@@ -278,6 +279,7 @@ def build_graph(
     return BuildResult(resolved, rows, skipped, added, root)
 
 
+@gc_paused()
 def write_outputs(
     result: BuildResult, out_dir: Path, formats: Sequence[str] = ("ttl",)
 ) -> tuple[list[Path], dict[str, int]]:
