@@ -68,3 +68,27 @@ def test_beside_cancel_stops_the_child() -> None:
     assert task._proc is not None
     task.cancel()
     assert task._proc.exitcode is not None  # ended, well before the minute
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_engine_gc_paused_restores_the_collector(enabled: bool) -> None:
+    import gc
+
+    from kg.engine import gc_paused
+
+    (gc.enable if enabled else gc.disable)()
+    try:
+        with gc_paused():
+            assert not gc.isenabled()
+        assert gc.isenabled() is enabled
+        with pytest.raises(KeyError), gc_paused():
+            raise KeyError("x")
+        assert gc.isenabled() is enabled
+
+        @gc_paused()
+        def inside() -> bool:
+            return gc.isenabled()
+
+        assert inside() is False and gc.isenabled() is enabled
+    finally:
+        gc.enable()
