@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any, cast
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Variable
 
-from kg.query import NamedQuery, list_named, native_query, plain
+from kg.query import NamedQuery, list_named, native_query, ox_plain, plain
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -124,25 +124,27 @@ def _write_query(db: sqlite3.Connection, store: pyoxigraph.Store, nq: NamedQuery
         return
     where = [names.index(p) for p in sorted(nq.param_names)]
     groups: dict[str, list[tuple[Kept, ...]]] = {}
+    plains: dict[str, list[tuple[Any, ...]]] = {}
     for sol in solutions:
         row = tuple(_keep(t) for t in sol)
         key = _key(row[i] for i in where)
         if key is not None:
             groups.setdefault(key, []).append(row)
+            plains.setdefault(key, []).append(tuple(ox_plain(t) for t in sol))
     db.execute("INSERT INTO queries VALUES (?, ?, ?)", (nq.name, _digest(nq), "\n".join(names)))
     db.executemany("INSERT INTO answers VALUES (?, ?, ?, ?)",
-                   ((nq.name, k, marshal.dumps(rows), _plain_blob(rows))
+                   ((nq.name, k, marshal.dumps(rows), _plain_blob(plains[k]))
                     for k, rows in groups.items()))
     log.info("%.2f s: kept the answer of %s (%d rows)", time.perf_counter() - started,
              nq.name, sum(map(len, groups.values())))
 
 
-def _plain_blob(rows: list[tuple[Kept, ...]]) -> bytes | None:
+def _plain_blob(rows: list[tuple[Any, ...]]) -> bytes | None:
     """The rows as kg.query.named gives them (plain values), ready to load: half the
     time of converting the terms on each call. None when a value is not one marshal
     keeps (a date); then the terms are converted."""
     try:
-        return marshal.dumps([tuple(plain_value(t) for t in r) for r in rows])
+        return marshal.dumps(rows)
     except ValueError:
         return None
 
@@ -172,7 +174,8 @@ class Listings:
             if kept is None:
                 return None
             names, rows = kept
-            return [{n: plain_value(t) for n, t in zip(names, r, strict=True)} for r in rows]
+            return [{n: None if t is None else plain(term(t))
+                     for n, t in zip(names, r, strict=True)} for r in rows]
         return [dict(zip(names, r, strict=True)) for r in rows]
 
     def _answer(self, nq: NamedQuery, params: Mapping[str, str],
@@ -199,16 +202,6 @@ class Listings:
         if found is None:
             return q[1].split("\n"), []
         return q[1].split("\n"), _TERMS_ONLY if found[0] is None else marshal.loads(found[0])
-
-
-def plain_value(t: Kept) -> Any:
-    """A kept term as kg.query.plain gives it."""
-    if t is None or isinstance(t, str):
-        return t
-    if len(t) == 1:
-        return f"_:{t[0]}"
-    value, _lang, dt = cast(tuple[str, str, str], t)
-    return value if not dt else plain(Literal(value, datatype=URIRef(dt)))
 
 
 def bindings(names: Sequence[str], rows: Iterable[tuple[Kept, ...]]

@@ -260,7 +260,8 @@ def run_named(
 ) -> Result:
     nq = get_named(name)
     text = _checked_text(nq, params or {}, allow_service)
-    kept = _kept_answer(g, nq, params or {})
+    listings = _listings(g)
+    kept = listings.answer(nq, params or {}) if listings is not None else None
     if kept is not None:
         from kg.listings import bindings
 
@@ -309,20 +310,20 @@ def named(query_name: str, graph: Graph, /, **params: str) -> list[dict[str, Any
     query is answered from the store's listings (kg.listings) while they are valid."""
     nq = get_named(query_name)
     text = _checked_text(nq, params, False)
-    listings = getattr(graph.store, "listings", None)
+    listings = _listings(graph)
     kept = listings.rows(nq, params) if listings is not None else None
     if kept is not None:
         return kept
     store = getattr(graph.store, "oxigraph", None)
     if store is not None:
         names, solutions = native_query(store, text)
-        return [{n: _plain_ox(t) for n, t in zip(names, sol, strict=True)} for sol in solutions]
+        return [{n: ox_plain(t) for n, t in zip(names, sol, strict=True)} for sol in solutions]
     return rows(_execute(graph, text))
 
 
-def _kept_answer(graph: Graph, nq: NamedQuery, params: Mapping[str, str]) -> Any:
-    listings = getattr(graph.store, "listings", None)
-    return listings.answer(nq, params) if listings is not None else None
+def _listings(graph: Graph) -> Any:
+    """The kept answers of a store's graph (kg.listings.Listings), or None."""
+    return getattr(graph.store, "listings", None)
 
 
 def native_query(store: Any, text: str) -> tuple[list[str], Any]:
@@ -336,7 +337,7 @@ def native_query(store: Any, text: str) -> tuple[list[str], Any]:
     return [v.value for v in res.variables], res
 
 
-def _plain_ox(term: Any) -> Any:
+def ox_plain(term: Any) -> Any:
     """`plain` for a pyoxigraph term."""
     if term is None:
         return None
