@@ -2,13 +2,14 @@
 
 read -> clean -> split articles -> sentences -> extract -> resolve -> RDF -> outputs.
 
-A build makes two passes over the corpus. Pass 1 reads and extracts every page (in
-parallel, through an engine: kg.engine) and collects the person names strong rules
-read; pass 2 (in this process) adds a mention wherever one of those names recurs
-anywhere in the corpus, and resolves the pages in input order into one graph. Pass-1
-results go to a page cache on disk (kg.store), not to memory, and pass 2 streams them
-back one page at a time, so memory is bounded by the graph, not by the corpus. Every
-engine and job count gives the same graph, byte for byte.
+A build makes two passes over the corpus, both in parallel through an engine
+(kg.engine). Pass 1 reads and extracts every page and collects the person names strong
+rules read; pass 2 adds a mention wherever one of those names recurs anywhere in the
+corpus and works out what each article adds to the graph (kg.resolve.fragment); this
+process merges those fragments in input order into one graph. Pass-1 results go to a
+page cache on disk (kg.store), not to memory, and pass 2 streams them back one page at
+a time, so memory is bounded by the graph, not by the corpus. Every engine and job
+count gives the same graph, byte for byte.
 """
 
 from __future__ import annotations
@@ -45,6 +46,7 @@ log = logging.getLogger(__name__)
 # rules whose persons are confident enough to be looked for elsewhere in the corpus
 _CONFIDENT = frozenset({"title-chain", "title-name", "name-verb-title",
                         "name-before-national-title", "name-list"})
+_BATCH_BYTES = 1 << 19  # pass-2 task size
 _BEFORE_NAME_OK = re.compile(r"[^\u3400-\u9fff]|[了的是和与及在对向把将为由据、长记员席任理]")
 
 
@@ -179,12 +181,49 @@ def _pass1(unit: Unit, ctx: _Context) -> _Extracted:
     return _Extracted(unit, row, confident_names([r]), data)
 
 
+class _Known:
+    """The confident names of the corpus (sent to each pass-2 worker once) and their
+    automaton, built in each process on first use."""
+
+    def __init__(self, names: frozenset[str]) -> None:
+        self.names = names
+        self._auto: Matcher[bool] | None = None
+
+    @property
+    def automaton(self) -> Matcher[bool]:
+        if self._auto is None:
+            self._auto = _automaton(self.names)
+        return self._auto
+
+    def __getstate__(self) -> dict[str, object]:
+        return {"names": self.names, "_auto": None}
+
+
 def _pass2(
-    item: tuple[bytes, str | None], auto: Matcher[bool]
-) -> tuple[list[Extraction], str | None]:
-    """A page's extractions with the corpus' names propagated, and its home city."""
-    data, city = item
-    return propagate(pickle.loads(data), auto), city
+    batch: Sequence[tuple[bytes, str | None]], known: _Known
+) -> list[list[resolve_mod.Fragment]]:
+    """For each page of a batch, its article fragments, the corpus' names propagated
+    over its articles (a page is (pickled extractions, home city))."""
+    auto = known.automaton
+    return [[resolve_mod.fragment(ex, city) for ex in propagate(pickle.loads(data), auto)]
+            for data, city in batch]
+
+
+def _batches(
+    pages: Iterable[tuple[bytes, str | None]], size: int = _BATCH_BYTES
+) -> Iterator[list[tuple[bytes, str | None]]]:
+    """Pages in batches of about `size` bytes of pickled extractions: a task per page
+    would cost about as much in messages as in work."""
+    batch: list[tuple[bytes, str | None]] = []
+    total = 0
+    for page in pages:
+        batch.append(page)
+        total += len(page[0])
+        if total >= size:
+            yield batch
+            batch, total = [], 0
+    if batch:
+        yield batch
 
 
 def _extract_all(
@@ -261,14 +300,14 @@ def build_graph(
                                  split_bytes, part_chars)
             clock.lap("pass 1: read and extracted %d pages (%s engine, %d jobs)",
                       added, eng.name, eng.jobs)
-        # pass 2 runs here: resolution is sequential (first-seen labels and evidence
-        # depend on page order), and sending the pages out to propagate the names and
-        # their results back costs this process more than propagating them itself
-        names = cache.names()
-        auto = _automaton(names)
-        pages = ((data, row.home_city) for row, data in cache.data())
-        resolved = resolve_mod.resolve(_pass2(p, auto) for p in pages)
-        clock.lap("pass 2: propagated %d names and resolved %d pages", len(names), len(cache))
+            # pass 2: the workers propagate the names and work out each article's
+            # fragment; they are merged here in page order (first-seen labels and
+            # evidence depend on it), as they come
+            names = cache.names()
+            pages = ((data, row.home_city) for row, data in cache.data())
+            batches = eng.map(_pass2, _batches(pages), _Known(names))
+            resolved = resolve_mod.merge(f for batch in batches for page in batch for f in page)
+            clock.lap("pass 2: propagated %d names and resolved %d pages", len(names), len(cache))
         rows = cache.rows()
         if root is not None:
             replace_graph(root, quads(resolved))

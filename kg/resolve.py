@@ -19,6 +19,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import Any
 
 from kg import lexicon
 from kg.extract.programs import base_name
@@ -78,6 +79,24 @@ class ArticleInfo:
     title: str | None
     date: str | None
     home_city: str | None
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """One article's share of the graph (kg.resolve.fragment), as plain tuples that
+    travel cheaply between processes:
+
+    - entities: (key, kind, label, count, names, level, code), in the order the article
+      first names them; names are the written forms, which become aliases;
+    - memberships: (key, person, role, org, evidence, start, end, rule), first evidence;
+    - links: (attribute, entity key, key added to that attribute of the entity).
+    """
+
+    article: ArticleInfo
+    entities: tuple[tuple[str, str, str, int, tuple[str, ...], str, str], ...]
+    memberships: tuple[tuple[str, str, str, str | None, str, int, int, str], ...]
+    roles: tuple[str, ...]
+    links: tuple[tuple[str, str, str], ...]
 
 
 @dataclass
@@ -171,58 +190,55 @@ def short(name: str) -> str:
     return name
 
 
-class _Resolver:
-    def __init__(self) -> None:
-        self.entities: dict[str, Entity] = {}
-        self.memberships: dict[str, Membership] = {}
-        self.articles: dict[str, ArticleInfo] = {}
-        self.roles: set[str] = set()
+class _Article:
+    """Works out one article's fragment: what each of its mentions, positions and links
+    adds to the graph, keyed as the whole graph keys them."""
 
-    def entity(self, kind: str, key: str, label: str, surface: str, art: str) -> Entity:
-        e = self.entities.get(key)
-        if e is None:
-            e = self.entities[key] = Entity(kind, key, label)
-        if surface and surface != e.label:
-            e.alts.add(surface)
-        e.articles.add(art)
-        e.count += 1
-        return e
+    def __init__(self, ex: Extraction, city: str | None) -> None:
+        a = ex.article
+        self.city = city
+        self.page = a.page_digest
+        self.art = article_key(ex)
+        self.info = ArticleInfo(self.art, a.page, a.index, a.title, a.date, city)
+        self.county = _article_county(ex)
+        # key -> [kind, label, count, names, level, code], in the order first touched
+        self.parts: dict[str, list[Any]] = {}
 
-    # --- organizations -------------------------------------------------------
-    def org_name(
-        self, name: str, city: str | None, page: str, county: str | None = None
-    ) -> tuple[str, str]:
-        """(canonical label, key) for an organization name as written. `county` is the
-        one county or district the article is about, for 县委 / 区政府."""
-        label, local = _org_label(name, city, county)
-        if local:
-            return label, f"org/{page[:8]}/{slug(label)}"
-        return label, f"org/{slug(label)}"
+    def touch(self, kind: str, key: str, label: str, surface: str, count: int = 1) -> list[Any]:
+        part = self.parts.get(key)
+        if part is None:
+            part = self.parts[key] = [kind, label, 0, set(), "", ""]
+        if surface:
+            part[3].add(surface)
+        part[2] += count
+        return part
 
-    def org(
-        self, name: str, city: str | None, page: str, art: str, county: str | None = None
-    ) -> Entity:
-        label, key = self.org_name(name, city, page, county)
-        return self.entity("org", key, label, name, art)
+    def org(self, name: str) -> str:
+        label, local = _org_label(name, self.city, self.county)
+        key = f"org/{self.page[:8]}/{slug(label)}" if local else f"org/{slug(label)}"
+        self.touch("org", key, label, name)
+        return key
 
-    # --- places --------------------------------------------------------------
-    def place(self, m: Mention, city: str | None, art: str) -> Entity | None:
+    def place(self, m: Mention) -> str | None:
+        city = self.city
         d = _division(m.name, city)
         if d is not None:
             if m.text != d.name and d.level == "county" and city and not _within(d.code, city):
                 return None  # a far county's short form in ordinary prose (南和, 九龙)
-            e = self.entity("place", f"place/{d.code}", d.name, m.text, art)
-            e.level, e.code = d.level, d.code
-            return e
+            key = f"place/{d.code}"
+            part = self.touch("place", key, d.name, m.text)
+            part[4], part[5] = d.level, d.code
+            return key
         scope = (
             f"{slug(short(city))}/"
             if city and m.kind in ("town", "village", "community", "neighbourhood", "zone", "venue")
             else ""
         )
-        e = self.entity("place", f"place/{scope}{slug(m.name)}", m.name, m.text, art)
-        e.alts.update(a for a in m.alts if a != e.label)
-        e.level = e.level or m.kind
-        return e
+        key = f"place/{scope}{slug(m.name)}"
+        part = self.touch("place", key, m.name, m.text)
+        part[3].update(m.alts)
+        part[4] = part[4] or m.kind
+        return key
 
 
 @lru_cache(maxsize=1 << 16)
@@ -265,12 +281,46 @@ def _pick_division(divs: tuple[lexicon.Division, ...], city: str | None) -> lexi
 def resolve(pages: Iterable[tuple[Sequence[Extraction], str | None]]) -> Resolved:
     """Merge the extractions of every page (each with its home city) into entities.
     `pages` may be a stream: each page is read once, in order."""
-    r = _Resolver()
-    for exs, city in pages:
-        for ex in exs:
-            _resolve_article(r, ex, city)
-    _gazetteer_parents(r)
-    return Resolved(r.entities, r.memberships, r.articles, r.roles)
+    return merge(fragment(ex, city) for exs, city in pages for ex in exs)
+
+
+def merge(fragments: Iterable[Fragment]) -> Resolved:
+    """Fold article fragments, in page order, into one graph: an entity keeps the label
+    it was first seen with and a membership its first evidence; everything else is a
+    union or a sum. `fragments` may be a stream."""
+    entities: dict[str, Entity] = {}
+    memberships: dict[str, Membership] = {}
+    articles: dict[str, ArticleInfo] = {}
+    roles: set[str] = set()
+    for f in fragments:
+        art = f.article.key
+        articles[art] = f.article
+        for key, kind, label, count, names, level, code in f.entities:
+            e = entities.get(key)
+            if e is None:
+                e = entities[key] = Entity(kind, key, label)
+            if names:
+                e.alts.update(names)
+                e.alts.discard(e.label)
+            e.articles.add(art)
+            e.count += count
+            if code:
+                e.level, e.code = level, code
+            elif not e.level:
+                e.level = level
+        for key, person, role, org, evidence, start, end, rule in f.memberships:
+            ms = memberships.get(key)
+            if ms is None:
+                ms = memberships[key] = Membership(
+                    key, person, role, org, evidence, start, end, rule, art)
+            ms.articles.add(art)
+        roles.update(f.roles)
+        for attr, key, value in f.links:
+            e = entities.get(key)
+            if e is not None:  # a programme's links count once it has been seen
+                getattr(e, attr).add(value)
+    _gazetteer_parents(entities)
+    return Resolved(entities, memberships, articles, roles)
 
 
 @lru_cache(maxsize=1 << 16)
@@ -278,65 +328,65 @@ def _person_key(name: str, city: str | None) -> str:
     return f"person/{slug(short(city))}/{slug(name)}" if city else f"person/{slug(name)}"
 
 
-def _resolve_article(r: _Resolver, ex: Extraction, city: str | None) -> None:
-    a = ex.article
-    art = article_key(ex)
-    page = a.page_digest
-    r.articles[art] = ArticleInfo(art, a.page, a.index, a.title, a.date, city)
+def fragment(ex: Extraction, city: str | None) -> Fragment:
+    """What one article (on a page of home city `city`) adds to the graph. Depends on
+    that article alone, so fragments can be made anywhere (kg.pipeline makes them in
+    its workers) and merged in order here."""
+    f = _Article(ex, city)
     place_by_name: dict[str, str] = {}
     org_by_name: dict[str, str] = {}
-    county = _article_county(ex)
     for m in ex.mentions:
         if m.label == "person":
-            r.entity("person", _person_key(m.name, city), m.name, m.name, art)
+            f.touch("person", _person_key(m.name, city), m.name, m.name)
         elif m.label == "org":
-            org_by_name[m.name] = r.org(m.name, city, page, art, county).key
+            org_by_name[m.name] = f.org(m.name)
         elif m.label == "place":
-            pl = r.place(m, city, art)
-            if pl is not None:
-                place_by_name[m.name] = place_by_name[m.text] = pl.key
+            key = f.place(m)
+            if key is not None:
+                place_by_name[m.name] = place_by_name[m.text] = key
         elif m.label == "program":
-            e = r.entity("program", f"program/{slug(_bare(base_name(m)))}", m.name, m.text, art)
-            e.alts.update(x for x in (m.name, *m.alts) if x != e.label)
+            part = f.touch("program", f"program/{slug(_bare(base_name(m)))}", m.name, m.text)
+            part[3].update((m.name, *m.alts))
+    roles: dict[str, None] = {}
+    memberships: dict[str, tuple[str, str, str, str | None, str, int, int, str]] = {}
     for p in ex.positions:
-        person = r.entity("person", _person_key(p.person, city), p.person, p.person, art)
-        person.count -= 1  # counted with its mention
+        person = _person_key(p.person, city)
+        f.touch("person", person, p.person, p.person, count=0)  # counted with its mention
         org_key = None
         if p.org:
-            org = r.org(p.org, city, page, art, county)
-            org_key = org.key
+            org_key = f.org(p.org)
             org_by_name.setdefault(p.org, org_key)
-        r.roles.add(p.role)
-        who = person.key.split("/", 1)[1]
+        roles[p.role] = None
+        who = person.split("/", 1)[1]
         where = (org_key or "org/-").split("/", 1)[1]
         key = f"membership/{who}/{slug(p.role)}/{where}"
-        ms = r.memberships.get(key)
-        if ms is None:
-            ms = r.memberships[key] = Membership(
-                key, person.key, p.role, org_key, p.evidence, p.start, p.end, p.rule, art
-            )
-        ms.articles.add(art)
+        if key not in memberships:
+            memberships[key] = (key, person, p.role, org_key, p.evidence, p.start, p.end, p.rule)
+    links: list[tuple[str, str, str]] = []
     for link in ex.links:
         if link.kind == "place_parent":
             child, parent = place_by_name.get(link.source), place_by_name.get(link.target)
             if child and parent and child != parent:
-                r.entities[child].parents.add(parent)
+                links.append(("parents", child, parent))
         elif link.kind == "sub_org":
             child, parent = org_by_name.get(link.source), org_by_name.get(link.target)
             if child and parent and child != parent:
-                r.entities[child].parents.add(parent)
+                links.append(("parents", child, parent))
         elif link.kind == "org_place":
             org_k, place_k = org_by_name.get(link.source), place_by_name.get(link.target)
             if org_k and place_k:
-                r.entities[org_k].sites.add(place_k)
+                links.append(("sites", org_k, place_k))
         elif link.kind == "program_org":
-            prog_k, org_k = f"program/{slug(_bare(link.source))}", org_by_name.get(link.target)
-            if org_k and prog_k in r.entities:
-                r.entities[prog_k].runners.add(org_k)
+            org_k = org_by_name.get(link.target)
+            if org_k:
+                links.append(("runners", f"program/{slug(_bare(link.source))}", org_k))
         elif link.kind == "program_place":
-            prog_k, place_k = f"program/{slug(_bare(link.source))}", place_by_name.get(link.target)
-            if place_k and prog_k in r.entities:
-                r.entities[prog_k].where.add(place_k)
+            place_k = place_by_name.get(link.target)
+            if place_k:
+                links.append(("where", f"program/{slug(_bare(link.source))}", place_k))
+    entities = tuple((key, kind, label, count, tuple(names), level, code)
+                     for key, (kind, label, count, names, level, code) in f.parts.items())
+    return Fragment(f.info, entities, tuple(memberships.values()), tuple(roles), tuple(links))
 
 
 def _article_county(ex: Extraction) -> str | None:
@@ -353,10 +403,10 @@ def _bare(name: str) -> str:
     return re.sub(r"[“”\"‘’「」『』\s]", "", name)
 
 
-def _gazetteer_parents(r: _Resolver) -> None:
+def _gazetteer_parents(entities: dict[str, Entity]) -> None:
     """Link divisions to their gazetteer parents when the parent is in the graph."""
     divs = lexicon.divisions()
-    by_code = {e.code: e for e in r.entities.values() if e.kind == "place" and e.code}
+    by_code = {e.code: e for e in entities.values() if e.kind == "place" and e.code}
     for e in by_code.values():
         parent = divs[e.code].parent
         while parent:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 
 import pytest
@@ -22,7 +22,6 @@ from rdflib.namespace import FOAF, PROV, RDF, RDFS
 from kg import resolve as resolve_mod
 from kg.cli import cli
 from kg.io import read_page
-from kg.model import Extraction
 from kg.pipeline import (
     BuildResult,
     _automaton,
@@ -34,7 +33,7 @@ from kg.pipeline import (
 )
 from kg.query import list_named, load, named
 from kg.rdf import quads, to_graph, turtle
-from kg.resolve import Resolved
+from kg.resolve import Fragment, Resolved
 from kg.store import StoreError
 from kg.units import Unit, read_unit, sniff_encoding, split_text, units
 
@@ -268,25 +267,25 @@ def test_modes_text_unit_reads_like_a_file() -> None:
 
 
 def test_modes_resolution_streams_pages_one_at_a_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Pass 2 reads the pages back from the cache and hands resolution one page at a
-    time: memory follows the graph, not the corpus."""
+    """Pass 2 reads the pages back from the cache, and their article fragments reach
+    the merge as a stream, in page order: memory follows the graph, not the corpus."""
     expected = _in_memory_reference(A + B)
     seen: list[str] = []
-    real = resolve_mod.resolve
+    real = resolve_mod.merge
 
-    def spy(pages: Iterable[tuple[Sequence[Extraction], str | None]]) -> Resolved:
-        assert not isinstance(pages, (list, tuple))
+    def spy(fragments: Iterable[Fragment]) -> Resolved:
+        assert not isinstance(fragments, (list, tuple))
 
-        def stream() -> Iterator[tuple[Sequence[Extraction], str | None]]:
-            for exs, city in pages:
-                seen.append(exs[0].article.page)
-                yield exs, city
+        def stream() -> Iterator[Fragment]:
+            for f in fragments:
+                seen.append(f.article.source)
+                yield f
 
         return real(stream())
 
-    monkeypatch.setattr(resolve_mod, "resolve", spy)
+    monkeypatch.setattr(resolve_mod, "merge", spy)
     r = build_graph(A + B, jobs=2)
-    assert seen == [p.as_posix() for p in A + B]
+    assert list(dict.fromkeys(seen)) == [p.as_posix() for p in A + B]
     assert isomorphic(r.graph, expected)
 
 
