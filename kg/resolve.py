@@ -9,6 +9,12 @@
   places by gazetteer identity (code) or by name within a home city; programmes by
   their bare name (五星支部 = “五星”支部).
 - IRIs are readable slugs of those keys, so the same corpus gives the same IRIs.
+
+Resolution has two steps. `fragment` works out what one article adds to the graph
+(keys, labels, written forms, counts, posts, links) from that article alone, so any
+process can do it; `merge` folds the fragments in page order, the one thing that must be
+sequential: an entity keeps the label it was first seen with and a post its first
+evidence.
 """
 
 from __future__ import annotations
