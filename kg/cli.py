@@ -116,10 +116,11 @@ def cli(verbose: int) -> None:
               help="Graph files to write, comma-separated, from ttl,nt,jsonld,trig,graphml "
                    "(trig: one named graph per article). graph.html is always written.")
 @click.option("-j", "--jobs", type=click.IntRange(1), default=None,
-              help="Processes (dask: workers of a local cluster) extracting pages "
-                   "[default: all cores].")
+              help="Processes (dask: workers of a local cluster) extracting pages and "
+                   "resolving their articles [default: all cores].")
 @click.option("--engine", type=click.Choice(["local", "dask"]), default="local", show_default=True,
-              help="Where extraction runs: local processes, or dask.distributed.")
+              help="Where extraction and resolution run: local processes, or "
+                   "dask.distributed.")
 @click.option("--scheduler", metavar="ADDRESS",
               help="With --engine dask: the scheduler to use (e.g. tcp://host:8786); workers "
                    "must see the input paths. Without it a local cluster is started.")

@@ -276,8 +276,8 @@ def build_graph(
 ) -> BuildResult:
     """Build one graph from every page under `paths`.
 
-    jobs: worker processes for extraction (None: every core); engine "dask" runs it on
-    the dask.distributed `scheduler` (an address) or on a local cluster. store
+    jobs: worker processes for both passes (None: every core); engine "dask" runs them
+    on the dask.distributed `scheduler` (an address) or on a local cluster. store
     `oxigraph:DIR` keeps the pages and the graph in DIR; with `update`, pages already
     there are not read or extracted again, and the new ones are added to them (the
     graph equals a build of the old and the new pages together, in that order).
