@@ -68,6 +68,20 @@ def test_places_nested_by_text() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "place"),
+    [
+        # names as long as the search window, after a one-character word
+        ("区应急管理局在王庄花园小区开展演练。", "王庄花园小区"),
+        ("志愿者在李庄锦绣小区清理楼道。", "李庄锦绣小区"),
+    ],
+)
+def test_places_found_whole(text: str, place: str) -> None:
+    names = _names(text, "place")
+    assert place in names
+    assert not {n for n in names if n != place and place.endswith(n)}
+
+
+@pytest.mark.parametrize(
     "text", ["推进城乡融合发展。", "助力乡村振兴。", "全镇上下齐心协力。", "各村要抓好落实。"]
 )
 def test_places_not_found(text: str) -> None:
@@ -83,6 +97,8 @@ def test_places_not_found(text: str) -> None:
         ("深化“放管服”改革。", "放管服改革"),
         ("扎实推进乡村振兴。", "乡村振兴"),
         ("开展安全隐患大排查专项行动。", "安全隐患大排查专项行动"),
+        # 项 opens a word here, it is not a count (一项…行动)
+        ("会议要求突出抓好项目建设攻坚行动。", "项目建设攻坚行动"),
     ],
 )
 def test_programs_found(text: str, program: str) -> None:

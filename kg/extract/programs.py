@@ -17,6 +17,8 @@ from kg.model import Mention
 
 _QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30}?)[”\"’」』]")
 _NUMERALS = "一二三四五六七八九十百千万两双"
+_CLASSIFIERS = "条个项名家批次场届期"
+_COUNTING = frozenset(_NUMERALS + "0123456789几多每这那该本此第")
 _NUMERAL = re.compile(rf"^[{_NUMERALS}\d][{_NUMERALS}个大项条\d]*")
 _HONOUR_BEFORE = re.compile(
     r"(?:评为|授予|荣获|获评|获得|命名为|评选为|入选|当选为?)[^，。；,;“”\"]{0,12}$"
@@ -168,8 +170,8 @@ def extract_programs(text: str, floor_of: list[int]) -> list[Mention]:
         start = left_extent(text, m.end(), floor, 16)
         if start > 0 and text[start - 1] in '”"’':
             continue  # the quoted form was read above
-        while start < m.end() and text[start] in "条个项名家批次场届期":
-            start += 1
+        if start and text[start] in _CLASSIFIERS and text[start - 1] in _COUNTING:
+            start += 1  # a count before the name (三项|…行动), not a word (项目建设…行动)
         name = text[start : m.end()]
         if len(name) >= 6 and not name.startswith(("各", "全", "该", "本", "这")):
             out.append(Mention(start, m.end(), name, "program", "campaign-suffix"))

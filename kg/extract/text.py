@@ -129,7 +129,9 @@ def left_extent(
     lo = min(max(floor, end - max_len), end)
     run = _NAME_RUN.search(text, lo, end)
     p = run.start() if run else end
-    clipped = p > floor and end - p >= max_len and is_cjk(text[p - 1])
+    # a full window may have cut a word in two, unless a word ends right before it
+    clipped = (p > floor and end - p >= max_len and is_cjk(text[p - 1])
+               and len(words(text[p - 1 : end])[0]) > 1)
     return p + _cut(text[p:end], clipped, verbs, strict)
 
 
