@@ -124,6 +124,18 @@ def regions() -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 @cache
+def national_orgs() -> dict[str, tuple[str, str]]:
+    """National bodies: name or alias -> (canonical name, kind)."""
+    out: dict[str, tuple[str, str]] = {}
+    for row in _table("national_orgs.tsv"):
+        out[row["name"]] = (row["name"], row["kind"])
+        for a in row.get("aliases", "").split(","):
+            if a:
+                out.setdefault(a, (row["name"], row["kind"]))
+    return out
+
+
+@cache
 def province_abbr() -> dict[str, str]:
     return {row["abbr"]: row["province"] for row in _table("province_abbr.tsv")}
 

@@ -162,6 +162,9 @@ def canonical_city(name: str) -> str:
 def _org_label(name: str, city: str | None, county: str | None) -> tuple[str, bool]:
     """The organization's full name on a page of `city` about `county`, and whether
     it is still relative (区委 with no district to anchor it: kept to its page)."""
+    national = lexicon.national_orgs().get(name)
+    if national is not None:  # 全国政协 -> 中国人民政治协商会议全国委员会
+        return national[0], False
     province = _province_of(city)
     if county and name[:1] in "县区" and county.endswith(name[0]) and len(name) > 1:
         label = county + name[1:]

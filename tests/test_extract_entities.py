@@ -26,6 +26,11 @@ def _names(text: str, label: str) -> set[str]:
         ("省行政审批和政务信息管理局召开会议。", "省行政审批和政务信息管理局"),
         ("鄢陵县国动办组织专家评审。", "鄢陵县国动办"),
         ("市委宣传部部署工作。", "市委宣传部"),
+        # national bodies carry no place in their names
+        ("水利部、应急管理部联合派出工作组。", "水利部"),
+        ("水利部、应急管理部联合派出工作组。", "应急管理部"),
+        ("他当选为全国政协委员。", "全国政协"),
+        ("部队和武警部队官兵连夜抢险。", "武警部队"),
     ],
 )
 def test_orgs_found(text: str, org: str) -> None:
@@ -39,10 +44,18 @@ def test_orgs_found(text: str, org: str) -> None:
         "要做好群众办实事工作。",
         "会议对下一步工作进行安排部署。",
         "已全部完成整改。",
+        # a national body's name going on into another word, or made local
+        "市民政部门和公安部门联合开展排查。",
+        "外交部长在会上致辞。",
+        "县教育部署了暑期安全工作。",
     ],
 )
 def test_orgs_not_found(text: str) -> None:
     assert _names(text, "org") == set()
+
+
+def test_orgs_national_bodies_longest_name() -> None:
+    assert _names("全国人大常委会执法检查组来豫调研。", "org") == {"全国人大常委会"}
 
 
 def test_orgs_conjoined_split() -> None:

@@ -79,3 +79,17 @@ def test_resolve_fragments_travel_and_merge_to_the_same_graph() -> None:
     assert resolve.merge(iter(travelled)) == direct
     labels = {e.label for e in direct.entities.values()}
     assert {"钱立峰", "孙浩宇", "周明辉"} <= labels
+
+
+def test_resolve_national_body_by_its_full_name_from_any_short_form() -> None:
+    text = clean(
+        "本报讯 会议传达学习党中央、国务院关于防汛救灾的部署。\n"
+        "全国政协副主席吴建设一行到许昌市调研，中共中央有关文件精神得到落实。\n"
+    )
+    page = extract_page(Page("日报.txt", text, _DIGEST))
+    r = resolve.resolve([(page.extractions, page.home_city)])
+    orgs = {e.label: e for e in r.entities.values() if e.kind == "org"}
+    assert orgs["中共中央"].alts == {"党中央"} and orgs["中共中央"].count == 2
+    cppcc = orgs["中国人民政治协商会议全国委员会"]
+    assert cppcc.alts == {"全国政协"}
+    assert [m.org for m in r.memberships.values()] == [cppcc.key]  # the post's body too

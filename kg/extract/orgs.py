@@ -1,6 +1,8 @@
 """Organizations by suffix grammar: `PLACE? NAME SUFFIX` (市委, 鄢陵县国动办,
 河南某某科技有限公司), with the left edge found by `left_extent`, conjoined forms
-split (`市委市政府` -> 市委, 市政府) and generic phrases (各部门, 该公司) left out."""
+split (`市委市政府` -> 市委, 市政府) and generic phrases (各部门, 该公司) left out;
+and national bodies from the lexicon (生态环境部, 全国政协), which carry no place in
+their names (kg.resolve gives them their full names)."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from functools import cache
 
 from kg import lexicon
 from kg.extract.text import CJK_CLASS, OPEN_QUOTES, left_extent, starts_with_place
+from kg.matcher import Matcher
 from kg.model import Mention
 from kg.tokenize import first_word, tag, words
 
@@ -345,6 +348,34 @@ def company_lists(text: str) -> list[Mention]:
     return out
 
 
+@cache
+def _national() -> Matcher[tuple[str, str]]:
+    return Matcher(lexicon.national_orgs())
+
+
+def _breaks_at(text: str, end: int, name: str) -> bool:
+    """The character after a name ending at `end` makes its last one part of another
+    word (局长, 部门, 部署)."""
+    nxt = text[end : end + 1]
+    return bool(nxt) and nxt in _BREAKS and (not _BREAKS[nxt] or name[-1] in _BREAKS[nxt])
+
+
+def national_bodies(text: str) -> list[Mention]:
+    """National bodies named in `text` (the longest where names overlap), unless the
+    name goes on into another word (公安部门) or a level word makes it local."""
+    hits = [(s, e, w, v) for s, e, w, v in _national().find(text)
+            if not _breaks_at(text, e, w) and text[s - 1 : s] not in _LOCAL_LEVELS]
+    out = []
+    for s, e, word, (_, kind) in hits:
+        if any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _, _ in hits):
+            continue  # 全国人大 inside 全国人大常委会
+        out.append(Mention(s, e, word, "org", "national", kind=kind))
+    return out
+
+
+_LOCAL_LEVELS = frozenset("省市县区乡镇村")
+
+
 def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     """Organization mentions in an article. `floor_of[i]` is the start of the sentence
     holding offset i: a name never crosses a sentence."""
@@ -353,7 +384,7 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     for m in _suffix_re().finditer(text):
         s_end = m.end()
         nxt = text[s_end : s_end + 1]
-        if nxt and nxt in _BREAKS and (not _BREAKS[nxt] or m.group(0)[-1] in _BREAKS[nxt]):
+        if _breaks_at(text, s_end, m.group(0)):
             continue
         cont = _suffix_re().match(text, s_end) if nxt else None
         if cont and len(cont.group(0)) > 1 and text[s_end] not in "省市区县":
@@ -391,4 +422,6 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
                     )
                 )
             pos += len(part)
-    return out + company_lists(text)
+    national = national_bodies(text)
+    spans = {(m.start, m.end) for m in national}
+    return [m for m in out if (m.start, m.end) not in spans] + national + company_lists(text)
