@@ -89,6 +89,7 @@ def fix_ocr_confusions(text: str) -> str:
     return text
 
 
+_CLAUSE_MARKS = re.compile("[，、；：,;:]")
 _OPENERS = ("#", "■", "□", "●", "◆", "▲", "本报讯", "本报记者")
 _SIGNED = re.compile(rf"[。！？!?”] ?{_CJK_RE}{{2,4}}$")
 
@@ -129,7 +130,11 @@ def join_wrapped_lines(text: str) -> str:
         cur = pending + line if pending else line
         pending = ""
         nxt = following[i]
-        full = (width and width - 3 <= len(line) <= width + 1) or (not width and len(line) >= 40)
+        # a paragraph's first line may have lost its two-character indent to OCR; a
+        # headline (which is no shorter) has no commas
+        indent = 2 if (i == 0 or not lines[i - 1]) and _CLAUSE_MARKS.search(line) else 0
+        full = ((width and width - 3 - indent <= len(line) <= width + 1)
+                or (not width and len(line) >= 40))
         if (
             full
             and line[-1] not in _TERMINAL

@@ -53,6 +53,26 @@ def test_clean_joins_column_wraps_but_not_headlines() -> None:
     assert "\n市政协召开常委会议" in out
 
 
+def test_clean_joins_a_paragraphs_first_line_that_lost_its_indent() -> None:
+    body = [
+        "全市各级各部门要以更大力度推进",
+        "重点项目建设，确保按期完成年度",
+        "目标任务；要持续优化营商环境，",
+        "为企业发展提供更加优质的服务。",
+        "市场主体活力不断增强，发展后劲",
+        "明显提升，全年经济运行总体平稳。",
+        "各县区要压实责任，细化工作措施，",
+        "确保各项任务落地见效，取得实效。",
+    ]
+    lines = ["一季度全市经济稳中向好", "", *body, "", "优化环境 服务企业", "", *body, "",
+             "会议由市商务局、市人社", "局、市市场监管局联合举办，来自",
+             "各县区的企业代表参加了活动。"]
+    out = clean.clean("\n".join(lines))
+    assert "市商务局、市人社局、市市场监管局" in out
+    assert "一季度全市经济稳中向好\n" in out  # short headlines stay on their own
+    assert "优化环境 服务企业\n" in out
+
+
 def test_clean_keeps_signature_and_next_heading_apart() -> None:
     para = "今年以来，该镇扎实推进人居环境整治，村容村貌明显改善，群众满意度持续提升。 李明"
     out = clean.clean(para + "\n## 下一篇\n正文。")
