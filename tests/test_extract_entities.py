@@ -86,6 +86,9 @@ def test_places_nested_by_text() -> None:
         # names as long as the search window, after a one-character word
         ("区应急管理局在王庄花园小区开展演练。", "王庄花园小区"),
         ("志愿者在李庄锦绣小区清理楼道。", "李庄锦绣小区"),
+        # two-character full names after a function word (short forms there are words)
+        ("去年她从美国学成归来。", "美国"),
+        ("调研组在睢县调研。", "睢县"),
     ],
 )
 def test_places_found_whole(text: str, place: str) -> None:

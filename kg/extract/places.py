@@ -212,9 +212,11 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
         glued = start > 0 and is_cjk(text[start - 1]) and text[start - 1] not in _BEFORE_ALIAS
         if word != name and glued and start not in full_ends:
             continue
-        # a two-character name right after another character is likely part of a word
+        # a two-character short form right after a function word is likely part of a
+        # word (full names, such as countries and 睢县, are not)
         if (
-            len(word) == 2
+            word != name
+            and len(word) == 2
             and start > 0
             and is_cjk(text[start - 1])
             and text[start - 1] in _BEFORE_SHORT_NAME
