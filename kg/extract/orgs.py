@@ -348,6 +348,9 @@ def company_lists(text: str) -> list[Mention]:
     return out
 
 
+_LOCAL_LEVELS = frozenset("省市县区乡镇村")  # before a national name: a local body's
+
+
 @cache
 def _national() -> Matcher[tuple[str, str]]:
     return Matcher(lexicon.national_orgs())
@@ -371,9 +374,6 @@ def national_bodies(text: str) -> list[Mention]:
             continue  # 全国人大 inside 全国人大常委会
         out.append(Mention(s, e, word, "org", "national", kind=kind))
     return out
-
-
-_LOCAL_LEVELS = frozenset("省市县区乡镇村")
 
 
 def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
