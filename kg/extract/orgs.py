@@ -10,7 +10,13 @@ import re
 from functools import cache
 
 from kg import lexicon
-from kg.extract.text import CJK_CLASS, OPEN_QUOTES, left_extent, starts_with_place
+from kg.extract.text import (
+    CJK_CLASS,
+    OPEN_QUOTES,
+    filter_spans,
+    left_extent,
+    starts_with_place,
+)
 from kg.matcher import Matcher
 from kg.model import Mention
 from kg.tokenize import first_word, tag, words
@@ -366,14 +372,11 @@ def _breaks_at(text: str, end: int, name: str) -> bool:
 def national_bodies(text: str) -> list[Mention]:
     """National bodies named in `text` (the longest where names overlap), unless the
     name goes on into another word (公安部门) or a level word makes it local."""
-    hits = [(s, e, w, v) for s, e, w, v in _national().find(text)
-            if not _breaks_at(text, e, w) and text[s - 1 : s] not in _LOCAL_LEVELS]
-    out = []
-    for s, e, word, (_, kind) in hits:
-        if any(s2 <= s and e <= e2 and (s2, e2) != (s, e) for s2, e2, _, _ in hits):
-            continue  # 全国人大 inside 全国人大常委会
-        out.append(Mention(s, e, word, "org", "national", kind=kind))
-    return out
+    return filter_spans([  # 全国人大常委会, not 全国人大 inside it
+        Mention(s, e, word, "org", "national", kind=kind)
+        for s, e, word, (_, kind) in _national().find(text)
+        if not _breaks_at(text, e, word) and text[s - 1 : s] not in _LOCAL_LEVELS
+    ])
 
 
 def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
