@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import pickle
 import re
 import time
 from collections import Counter
@@ -27,6 +26,7 @@ from pathlib import Path
 
 from rdflib import Graph
 
+from kg import codec
 from kg import resolve as resolve_mod
 from kg.engine import Beside, Engine, default_jobs, gc_paused, make_engine
 from kg.extract import extract_article
@@ -159,7 +159,7 @@ class _Context:
 @dataclass(frozen=True)
 class _Extracted:
     """What pass 1 sends back for a unit: a page row, the confident names it holds and
-    its extractions pickled (texts included, for pass 2), or why it was skipped."""
+    its extractions encoded (kg.codec; texts included, for pass 2), or why it was skipped."""
 
     unit: Unit
     row: PageRow | None = None
@@ -177,7 +177,7 @@ def _pass1(unit: Unit, ctx: _Context) -> _Extracted:
         return _Extracted(unit)
     r = extract_page(page, ctx.city)
     row = PageRow(0, page.source, page.digest, page.encoding, r.home_city, len(r.extractions))
-    data = pickle.dumps(r.extractions, protocol=pickle.HIGHEST_PROTOCOL)
+    data = codec.dumps(r.extractions)
     return _Extracted(unit, row, confident_names([r]), data)
 
 
@@ -203,16 +203,23 @@ def _pass2(
     batch: Sequence[tuple[bytes, str | None]], known: _Known
 ) -> list[list[resolve_mod.Fragment]]:
     """For each page of a batch, its article fragments, the corpus' names propagated
-    over its articles (a page is (pickled extractions, home city))."""
+    over its articles (a page is (encoded extractions, home city))."""
     auto = known.automaton
-    return [[resolve_mod.fragment(ex, city) for ex in propagate(pickle.loads(data), auto)]
+    return [[resolve_mod.fragment(ex, city) for ex in propagate(_cached(data), auto)]
             for data, city in batch]
+
+
+def _cached(data: bytes) -> tuple[Extraction, ...]:
+    try:
+        return codec.loads(data)
+    except codec.CodecError as e:
+        raise StoreError(f"the page cache is damaged ({e}); build again without --update") from None
 
 
 def _batches(
     pages: Iterable[tuple[bytes, str | None]], size: int = _BATCH_BYTES
 ) -> Iterator[list[tuple[bytes, str | None]]]:
-    """Pages in batches of about `size` bytes of pickled extractions: a task per page
+    """Pages in batches of about `size` bytes of encoded extractions: a task per page
     would cost about as much in messages as in work."""
     batch: list[tuple[bytes, str | None]] = []
     total = 0

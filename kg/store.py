@@ -3,7 +3,8 @@
 `kg build --store oxigraph:DIR` keeps, in DIR:
 
 - `pages.sqlite`: one row per page (content digest, source, home city, the confident
-  names it contributes, and its pass-1 extractions with their article texts, pickled).
+  names it contributes, and its pass-1 extractions with their article texts as data:
+  kg.codec's JSON, never a format whose reading runs code).
   A build streams pass-1 results here instead of holding them in memory; a temporary
   cache does the same for builds without a store. `--update` reads it to add new pages
   without re-reading or re-extracting the old ones.
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
     from kg.listings import Listings
 
 SCHEME = "oxigraph:"
-_FORMAT = "1"  # layout of pages.sqlite
+_FORMAT = "2"  # layout of pages.sqlite (2: extractions as kg.codec JSON, no pickle)
 
 
 class StoreError(Exception):
@@ -76,7 +77,7 @@ def extraction_fingerprint() -> str:
 
 @dataclass(frozen=True)
 class PageRow:
-    """What the cache knows about a page without unpickling its extractions."""
+    """What the cache knows about a page without decoding its extractions."""
 
     seq: int
     source: str
@@ -99,6 +100,14 @@ class PageCache:
         path.parent.mkdir(parents=True, exist_ok=True)
         self.path = path
         self.db = sqlite3.connect(path, isolation_level="DEFERRED")
+        try:
+            self._open()
+        except sqlite3.DatabaseError as e:
+            self.db.close()
+            raise StoreError(f"{path} is not a kg page cache ({e}); "
+                             "remove it or build into another store") from None
+
+    def _open(self) -> None:
         if self._tmp is not None:
             self.db.execute("PRAGMA journal_mode=OFF")
             self.db.execute("PRAGMA synchronous=OFF")
@@ -112,6 +121,10 @@ class PageCache:
             CREATE INDEX IF NOT EXISTS pages_digest ON pages (digest);
             """
         )
+        columns = [r[1] for r in self.db.execute("PRAGMA table_info(pages)")]
+        if columns != ["seq", "source", "digest", "encoding", "home_city", "articles",
+                       "names", "data"]:
+            raise sqlite3.DatabaseError("its pages table has other columns")
 
     # metadata ------------------------------------------------------------------
     def meta(self) -> dict[str, str]:
@@ -149,7 +162,7 @@ class PageCache:
             "SELECT seq, source, digest, encoding, home_city, articles FROM pages ORDER BY seq")]
 
     def data(self) -> Iterator[tuple[PageRow, bytes]]:
-        """Every page with its pickled extractions, in build order, streamed."""
+        """Every page with its encoded extractions (kg.codec), in build order, streamed."""
         cur = self.db.execute(
             "SELECT seq, source, digest, encoding, home_city, articles, data "
             "FROM pages ORDER BY seq")

@@ -1,0 +1,84 @@
+"""Extractions as bytes that only hold data: what the page cache keeps between builds.
+
+A page's pass-1 results are kept in `pages.sqlite` (kg.store) and read back by pass 2
+and by later `--update` builds. They are written as compact JSON, each dataclass as the
+list of its field values in declaration order, so reading a damaged or crafted cache can
+at worst raise `CodecError`: nothing in it is ever run (pickle would run code).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import fields
+from functools import cache
+from typing import Any
+
+from kg.model import Article, Extraction, Link, Mention, Position
+
+
+class CodecError(ValueError):
+    """Bytes that are not extractions written by `dumps`."""
+
+
+@cache
+def _names(cls: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(cls))
+
+
+def _values(obj: Any) -> list[Any]:
+    return [getattr(obj, n) for n in _names(type(obj))]
+
+
+def dumps(extractions: tuple[Extraction, ...] | list[Extraction]) -> bytes:
+    """The extractions of one page as JSON bytes (same input, same bytes)."""
+    doc = [
+        [
+            _values(ex.article),
+            [_values(m) for m in ex.mentions],
+            [_values(p) for p in ex.positions],
+            [_values(li) for li in ex.links],
+        ]
+        for ex in extractions
+    ]
+    return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+def _make(cls: type, values: Any) -> Any:
+    names = _names(cls)
+    if not isinstance(values, list) or len(values) != len(names):
+        raise CodecError(f"a {cls.__name__} needs {len(names)} fields")
+    for v in values:
+        if isinstance(v, (dict, float)) or (
+            isinstance(v, list) and not all(isinstance(x, str) for x in v)
+        ):
+            raise CodecError(f"a {cls.__name__} field of an unexpected type")
+    return cls(*(tuple(v) if isinstance(v, list) else v for v in values))
+
+
+def loads(data: bytes) -> tuple[Extraction, ...]:
+    """What `dumps` wrote; `CodecError` for anything else."""
+    try:
+        doc = json.loads(data.decode("utf-8"))
+    except (UnicodeDecodeError, json.JSONDecodeError) as e:
+        raise CodecError(f"not kg extraction data: {e}") from None
+    if not isinstance(doc, list):
+        raise CodecError("not kg extraction data: a list of articles expected")
+    out = []
+    for item in doc:
+        if not isinstance(item, list) or len(item) != 4 or not all(
+            isinstance(part, list) for part in item[1:]
+        ):
+            raise CodecError("not kg extraction data: an article record is malformed")
+        art, ms, ps, ls = item
+        try:
+            out.append(
+                Extraction(
+                    _make(Article, art),
+                    tuple(_make(Mention, m) for m in ms),
+                    tuple(_make(Position, p) for p in ps),
+                    tuple(_make(Link, li) for li in ls),
+                )
+            )
+        except TypeError as e:
+            raise CodecError(f"not kg extraction data: {e}") from None
+    return tuple(out)
