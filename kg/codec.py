@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
-from functools import cache
 from typing import Any
 
 from kg.model import Article, Extraction, Link, Mention, Position
@@ -20,9 +19,13 @@ class CodecError(ValueError):
     """Bytes that are not extractions written by `dumps`."""
 
 
-@cache
+_FIELDS: dict[type, tuple[str, ...]] = {
+    cls: tuple(f.name for f in fields(cls)) for cls in (Article, Mention, Position, Link)
+}
+
+
 def _names(cls: type) -> tuple[str, ...]:
-    return tuple(f.name for f in fields(cls))
+    return _FIELDS[cls]
 
 
 def _values(obj: Any) -> list[Any]:
