@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import sys
 from importlib import resources
 from pathlib import Path
@@ -16,6 +17,28 @@ if TYPE_CHECKING:
     from kg.io import Skipped
 
 log = logging.getLogger("kg")
+
+# what a terminal would act on: C0 and C1 controls but tab and newline (ANSI and OSC
+# escapes start with them), and the lone surrogates that stand for undecodable bytes
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+
+
+def _escape(m: re.Match[str]) -> str:
+    c = ord(m.group())
+    if 0xDC80 <= c <= 0xDCFF:  # a byte of a file name that is not UTF-8 (surrogateescape)
+        return f"\\x{c - 0xDC00:02x}"
+    return f"\\x{c:02x}" if c < 0x100 else f"\\u{c:04x}"
+
+
+def _shown(text: str) -> str:
+    """Text as it may be printed on a terminal: control characters (escape sequences in
+    a file name) and undecodable bytes written as \\xNN instead of acted on."""
+    return _CONTROL.sub(_escape, text)
+
+
+class _ShownFormatter(logging.Formatter):
+    def format(self, record: logging.LogRecord) -> str:
+        return _shown(super().format(record))
 
 
 def _samples_dir() -> Path:
@@ -35,7 +58,7 @@ class KgError(click.ClickException):
         setattr(self, "exit_code", exit_code)  # noqa: B010
 
     def show(self, file: IO[Any] | None = None) -> None:
-        click.echo(f"kg: error: {self.format_message()}", file=file, err=True)
+        click.echo(f"kg: error: {_shown(self.format_message())}", file=file, err=True)
 
 
 class _Group(click.Group):
@@ -102,7 +125,9 @@ def cli(verbose: int) -> None:
     kg stats GRAPH                      counts, most connected entities, programmes
     """
     level = logging.WARNING - 10 * verbose
-    logging.basicConfig(level=level, format="kg: %(levelname)s: %(message)s", stream=sys.stderr)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(_ShownFormatter("kg: %(levelname)s: %(message)s"))
+    logging.basicConfig(level=level, handlers=[handler])
 
 
 @cli.command()
@@ -169,16 +194,16 @@ def build(paths: tuple[Path, ...], out_dir: Path, city: str | None, formats: lis
         written, counts = write_outputs(result, out_dir, formats)
     except (StoreError, ValueError) as e:
         raise click.ClickException(str(e)) from e
-    click.echo(f"wrote {', '.join(map(str, written[:-1]))} and {written[-1]}")
+    click.echo(_shown(f"wrote {', '.join(map(str, written[:-1]))} and {written[-1]}"))
     click.echo("  ".join(f"{k}: {v}" for k, v in counts.items()))
     if store:
-        click.echo(f"store {store}: {len(result.pages)} pages, "
-                   f"{result.added} extracted by this build")
+        click.echo(_shown(f"store {store}: {len(result.pages)} pages, "
+                          f"{result.added} extracted by this build"))
     if result.skipped:
         click.echo(f"kg: {len(result.skipped)} input(s) skipped; the graph holds the rest:",
                    err=True)
         for s in result.skipped:
-            click.echo(f"skipped {s.path}: {s.reason}", err=True)
+            click.echo(_shown(f"skipped {s.path}: {s.reason}"), err=True)
         sys.exit(3)
 
 
@@ -190,7 +215,7 @@ def _nothing_built(skipped: list[Skipped]) -> str:
     if len(skipped) == 1:
         return f"{skipped[0].path}: {skipped[0].reason}; nothing written"
     for s in skipped:
-        click.echo(f"skipped {s.path}: {s.reason}", err=True)
+        click.echo(_shown(f"skipped {s.path}: {s.reason}"), err=True)
     return f"all {len(skipped)} inputs were skipped (listed above); nothing written"
 
 
@@ -223,8 +248,13 @@ def _graph_error(e: Exception) -> click.ClickException:
               help="A parameter of the named query (repeatable), e.g. --param person=张三.")
 @click.option("--allow-service", is_flag=True,
               help="Allow SERVICE and FROM, which make the query fetch data over the network.")
+@click.option("--timeout", type=click.FloatRange(0), default=120, show_default=True,
+              metavar="SECONDS",
+              help="Stop the query after this many seconds (0: no limit). Rows are printed "
+                   "as they come; Ctrl-C stops a query at once.")
 def query(graph: Path | None, sparql: str | None, fmt: str, list_queries: bool,
-          named: str | None, params: tuple[str, ...], allow_service: bool) -> None:
+          named: str | None, params: tuple[str, ...], allow_service: bool,
+          timeout: float) -> None:
     """Ask GRAPH (a .ttl, .nt, .jsonld or .trig file) a SPARQL question.
 
     QUERY is SPARQL text, a path to a .rq file, or - for standard input. The prefixes
@@ -236,16 +266,8 @@ def query(graph: Path | None, sparql: str | None, fmt: str, list_queries: bool,
     kg query --list
     kg query out/graph.ttl --named positions --param person=张三
     """
-    from kg.query import (
-        QueryError,
-        format_result,
-        get_named,
-        list_named,
-        load,
-        prepare,
-        run,
-        run_named,
-    )
+    from kg.guard import Request, run_guarded
+    from kg.query import QueryError, get_named, list_named, prepare
 
     if list_queries:
         rows = [(q.name, " ".join(f"{p}=…" for p in q.param_names), q.description)
@@ -267,12 +289,13 @@ def query(graph: Path | None, sparql: str | None, fmt: str, list_queries: bool,
         values = dict(_param(p) for p in params)
         if named:
             get_named(named)  # an unknown name fails before the graph is read
-            res = run_named(named, load(graph), values, allow_service)
+            req = Request(str(graph), named=named, params=values, fmt=fmt,
+                          allow_service=allow_service)
         else:
             text = _query_text(sparql or "")
             prepare(text, allow_service)  # a bad query fails before the graph is read
-            res = run(load(graph), text, allow_service=allow_service)
-        click.echo(format_result(res, fmt), nl=False)
+            req = Request(str(graph), text=text, fmt=fmt, allow_service=allow_service)
+        run_guarded(req, lambda out: click.echo(out, nl=False), timeout or None)
     except QueryError as e:
         raise click.ClickException(str(e)) from e
 
@@ -291,7 +314,8 @@ def _query_text(arg: str) -> str:
     from kg.query import QueryError
 
     if arg == "-":
-        return sys.stdin.read()
+        data = sys.stdin.buffer.read() if hasattr(sys.stdin, "buffer") else sys.stdin.read()
+        return _utf8(data, "the query on standard input")
     if "\n" in arg or "{" in arg:
         return arg
     p = Path(arg)
@@ -300,10 +324,21 @@ def _query_text(arg: str) -> str:
     except OSError:  # a name too long to be a path
         is_file = False
     if is_file:
-        return p.read_text(encoding="utf-8")
+        return _utf8(p.read_bytes(), f"the query file {_shown(str(p))}")
     if arg.endswith((".rq", ".sparql")):
         raise QueryError(f"no such query file: {arg}")
     return arg
+
+
+def _utf8(data: bytes | str, what: str) -> str:
+    from kg.query import QueryError
+
+    if isinstance(data, str):
+        return data
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as e:
+        raise QueryError(f"{what} is not UTF-8 text (byte {e.start}); save it as UTF-8") from None
 
 
 @cli.command()

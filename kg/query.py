@@ -82,10 +82,46 @@ def load(path: str | Path) -> Graph:
     fmt = guess_format(str(p)) or "turtle"
     g: Graph = Dataset(default_union=True) if fmt in _QUAD_FORMATS else Graph()
     try:
+        if fmt == "json-ld":
+            _no_remote_context(p)
         g.parse(p, format=fmt)
+    except QueryError:
+        raise
     except Exception as e:  # rdflib raises many parser-specific types
         raise QueryError(f"cannot read {p} as RDF ({fmt}): {e}") from e
     return g
+
+
+def _no_remote_context(p: Path) -> None:
+    """Refuse a JSON-LD document whose context (or a context it imports) is named by an
+    IRI: rdflib would fetch it over the network, and reading a graph never does."""
+    try:
+        doc = json.loads(p.read_bytes())
+    except (ValueError, UnicodeDecodeError) as e:
+        raise QueryError(f"cannot read {p} as JSON-LD: {e}") from e
+    stack: list[Any] = [doc]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            stack.extend(node)
+        elif isinstance(node, dict):
+            for key, value in node.items():
+                remote = _remote(value) if key in ("@context", "@import") else None
+                if remote:
+                    raise QueryError(
+                        f"{p} names a remote JSON-LD context ({remote}); kg reads no graph "
+                        "over the network: put the context inline in the file")
+                stack.append(value)
+
+
+def _remote(value: Any) -> str | None:
+    """The first context given by reference (an IRI or path) in a @context value."""
+    for v in value if isinstance(value, list) else [value]:
+        if isinstance(v, str):
+            return v
+        if isinstance(v, dict) and isinstance(v.get("@import"), str):
+            return str(v["@import"])
+    return None
 
 
 def prepare(sparql: str, allow_service: bool = False) -> Query:
@@ -420,6 +456,13 @@ def format_result(res: Result, fmt: str = "table") -> str:
     """SELECT or ASK results as `table` (aligned for CJK), `csv` or `tsv` (W3C SPARQL 1.1
     CSV/TSV results) or `json` (W3C SPARQL 1.1 results JSON). Graph results (CONSTRUCT,
     DESCRIBE) as Turtle (`table`) or JSON-LD (`json`)."""
+    return "".join(iter_result(res, fmt))
+
+
+def iter_result(res: Result, fmt: str = "table") -> Iterator[str]:
+    """`format_result` in pieces, each written as soon as its rows are known: csv, tsv
+    and json stream row by row (a long result starts at once); a table waits for every
+    row, since its columns are as wide as their widest cell."""
     if fmt not in FORMATS:
         raise QueryError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
     if res.type in ("CONSTRUCT", "DESCRIBE"):
@@ -428,36 +471,64 @@ def format_result(res: Result, fmt: str = "table") -> str:
                 f"{res.type} gives a graph: use --format table (Turtle) or json (JSON-LD)"
             )
         assert res.graph is not None
-        return str(res.graph.serialize(format="turtle" if fmt == "table" else "json-ld"))
+        yield str(res.graph.serialize(format="turtle" if fmt == "table" else "json-ld"))
+        return
     if res.type == "ASK":
         if fmt == "json":
-            return json.dumps({"head": {}, "boolean": bool(res.askAnswer)}) + "\n"
-        if fmt == "table":
-            return ("yes" if res.askAnswer else "no") + "\n"
-        raise QueryError("ASK gives a yes/no answer: use --format table or json")
+            yield json.dumps({"head": {}, "boolean": bool(res.askAnswer)}) + "\n"
+        elif fmt == "table":
+            yield ("yes" if res.askAnswer else "no") + "\n"
+        else:
+            raise QueryError("ASK gives a yes/no answer: use --format table or json")
+        return
     names = [str(v) for v in res.vars or []]
-    table: list[list[Node | None]] = [list(r) for r in res]  # type: ignore[arg-type]
+    found: Iterator[list[Node | None]] = (list(r) for r in _solutions(res))
     if fmt == "table":
-        return format_table(names, [[_short(t) for t in r] for r in table])
-    if fmt == "tsv":
-        lines = ["\t".join(f"?{n}" for n in names)]
-        lines += ["\t".join(_tsv_term(t) for t in r) for r in table]
-        return "\n".join(lines) + "\n"
-    if fmt == "csv":
+        yield format_table(names, [[_short(t) for t in r] for r in found])
+    elif fmt == "tsv":
+        yield "\t".join(f"?{n}" for n in names) + "\n"
+        for r in found:
+            yield "\t".join(_tsv_term(t) for t in r) + "\n"
+    elif fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf, lineterminator="\r\n")
         w.writerow(names)
-        w.writerows([["" if t is None else _csv_term(t) for t in r] for r in table])
-        return buf.getvalue()
-    # one binding a line: valid JSON that still reads (and diffs) line by line
-    bindings = [
-        json.dumps({n: _json_term(t) for n, t in zip(names, r, strict=True) if t is not None},
-                   ensure_ascii=False)
-        for r in table
-    ]
-    head = json.dumps({"vars": names}, ensure_ascii=False)
-    body = "".join(f"  {b}{',' if i < len(bindings) - 1 else ''}\n" for i, b in enumerate(bindings))
-    return f'{{"head": {head},\n "results": {{"bindings": [\n{body} ]}}}}\n'
+        for r in found:
+            w.writerow(["" if t is None else _csv_term(t) for t in r])
+            yield buf.getvalue()
+            buf.seek(0)
+            buf.truncate()
+        yield buf.getvalue()
+    else:
+        # one binding a line: valid JSON that still reads (and diffs) line by line; a
+        # line is written once the next one is known (the last has no comma)
+        head = json.dumps({"vars": names}, ensure_ascii=False)
+        yield f'{{"head": {head},\n "results": {{"bindings": [\n'
+        before = None
+        for r in found:
+            line = json.dumps(
+                {n: _json_term(t) for n, t in zip(names, r, strict=True) if t is not None},
+                ensure_ascii=False)
+            if before is not None:
+                yield f"  {before},\n"
+            before = line
+        if before is not None:
+            yield f"  {before}\n"
+        yield " ]}}\n"
+
+
+def _solutions(res: Result) -> Iterator[Any]:
+    """The rows of a SELECT result. Engines work rows out as they are read, so an error
+    of the query (a bad regular expression, a type error) shows here: a QueryError."""
+    rows = iter(res)
+    while True:
+        try:
+            row = next(rows)
+        except StopIteration:
+            return
+        except Exception as e:
+            raise QueryError(f"query failed: {_one_line(str(e))}") from e
+        yield row
 
 
 def _csv_term(t: Node) -> str:

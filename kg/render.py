@@ -1154,9 +1154,14 @@ _APP_JS = r"""
     fitStart();
   });
 
+  // the entity named after # in the page's address; a malformed one is ignored
+  function fromLink() {
+    try { return decodeURIComponent((location.hash || "").slice(1)); } catch (e) { return ""; }
+  }
+
   function ready() {
     fitStart();
-    var start = decodeURIComponent((location.hash || "").slice(1));
+    var start = fromLink();
     var hit = start ? search(start)[0] : null;
     if (hit) { select(hit, true, false); }
     else if (DATA.focus.length) { select(DATA.focus[0], false, false); }

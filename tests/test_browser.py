@@ -205,6 +205,13 @@ def test_browser_search_from_link_selects_an_entity(chromium: str, sample_page: 
     assert "职务 positions" in panel and person["facts"]["pos"][0][0] in panel
 
 
+def test_browser_malformed_link_is_ignored(chromium: str, sample_page: Path,
+                                           tmp_path: Path) -> None:
+    # a percent escape that is not UTF-8: decodeURIComponent throws URIError
+    dumped = run_chromium(chromium, tmp_path, sample_page, "--dump-dom", fragment="#%E0%A4%A")
+    assert re.search(r'<body data-kg-drawn="\d+"', dumped)  # it went on to draw the network
+
+
 def evil_graph() -> Graph:
     """A person, an organization, a post, its evidence and its article, every text of
     which is hostile markup."""

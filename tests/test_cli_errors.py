@@ -110,7 +110,7 @@ def test_cli_errors_internal_error_is_one_line_or_a_traceback_with_v(
     def broken(*args: object, **kwargs: object) -> str:
         raise ZeroDivisionError("a bug\nwith a second line")
 
-    monkeypatch.setattr(kg.query, "format_result", broken)
+    monkeypatch.setattr(kg.query, "iter_result", broken)  # the query's child inherits it
     res = CliRunner().invoke(cli, ["query", str(graph_file), PEOPLE])
     line = _one_error_line(res, exit_code=1)
     assert line == ("kg: error: internal error: ZeroDivisionError: a bug "
@@ -135,7 +135,7 @@ def test_cli_errors_console_script(tmp_path: Path, graph_file: Path) -> None:
     assert proc.stderr == f"kg: error: no such graph file: {tmp_path / 'x.ttl'}\n"
     crash = ("import sys, kg.query\n"
              "def boom(*a, **k): raise RuntimeError('boom')\n"
-             "kg.query.format_result = boom\n"
+             "kg.query.iter_result = boom\n"
              "from kg.cli import main\n"
              "sys.argv[0] = 'kg'\n"
              "main()\n")

@@ -6,8 +6,15 @@ crafted, damaged or unlucky; every page is invented here and written into tmp_pa
 
 from __future__ import annotations
 
+import http.server
+import json
 import pickle
+import signal
 import sqlite3
+import subprocess
+import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -119,3 +126,147 @@ def test_store_refuses_a_foreign_sqlite_file(tmp_path: Path) -> None:
     path.write_bytes(b"this is not a database at all" * 100)
     with pytest.raises(StoreError, match="not a kg page cache"):
         PageCache(path)
+
+
+# --- queries -------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def graph_file(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("graph")
+    page = out / "page.txt"
+    page.write_text(PAGE * 3, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["build", str(page), "-o", str(out),
+                                 "--store", f"oxigraph:{out / 'store'}"])
+    assert r.exit_code == 0, r.output
+    return out / "graph.ttl"
+
+
+def _query(*args: str, input: bytes | None = None) -> tuple[int, str, str]:
+    r = CliRunner().invoke(cli, ["query", *args], input=input)
+    return r.exit_code, r.stdout, r.stderr
+
+
+def test_query_runaway_is_stopped_by_the_timeout(graph_file: Path) -> None:
+    t0 = time.monotonic()
+    code, _, err = _query(str(graph_file), "SELECT (COUNT(*) AS ?n) WHERE "
+                          "{ ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }", "--timeout", "1")
+    assert time.monotonic() - t0 < 30
+    assert code == 2
+    assert "longer than 1 s" in err and "--timeout" in err
+
+
+def test_query_rows_stream_before_a_slow_query_ends(graph_file: Path, tmp_path: Path) -> None:
+    # the first rows of a cross product reach the output long before it would end
+    cmd = [sys.executable, "-c", "from kg.cli import main; main()", "query", str(graph_file),
+           "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }", "--format", "tsv",
+           "--timeout", "60"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert proc.stdout is not None
+    try:
+        first = proc.stdout.readline()
+        assert first == b"?a\n"
+        assert proc.stdout.readline().startswith(b"<")  # a row, while the query goes on
+        assert proc.poll() is None
+    finally:
+        proc.send_signal(signal.SIGINT)  # Ctrl-C
+        t0 = time.monotonic()
+        proc.wait(timeout=20)
+    assert time.monotonic() - t0 < 5
+
+
+@pytest.mark.parametrize("where", ["file", "store"])
+def test_query_ctrl_c_stops_a_query_that_prints_nothing(graph_file: Path, where: str) -> None:
+    # ORDER BY over a cross product: no row until it is all worked out
+    graph = str(graph_file) if where == "file" else f"oxigraph:{graph_file.parent / 'store'}"
+    cmd = [sys.executable, "-c", "from kg.cli import main; main()", "query", graph,
+           "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l } ORDER BY ?l",
+           "--timeout", "0"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(3)
+    assert proc.poll() is None
+    proc.send_signal(signal.SIGINT)
+    t0 = time.monotonic()
+    proc.wait(timeout=20)
+    assert time.monotonic() - t0 < 3
+    assert proc.returncode != 0
+
+
+def test_query_bad_regex_is_a_user_error(graph_file: Path) -> None:
+    code, _, err = _query(str(graph_file),
+                          'SELECT ?s WHERE { ?s ?p ?o FILTER(REGEX("a", "(")) }')
+    assert code == 2
+    assert err.startswith("kg: error: query failed") and "internal" not in err
+    assert len(err.strip().splitlines()) == 1
+
+
+def test_query_file_that_is_not_utf8_is_a_user_error(graph_file: Path, tmp_path: Path) -> None:
+    rq = tmp_path / "q.rq"
+    rq.write_bytes(b"SELECT ?s WHERE { ?s rdfs:label \"" + b"\xc0\xff\" }")
+    code, _, err = _query(str(graph_file), str(rq))
+    assert code == 2
+    assert "not UTF-8" in err and "internal" not in err
+    code, _, err = _query(str(graph_file), "-", input=b"SELECT \xff WHERE {}")
+    assert code == 2 and "not UTF-8" in err
+
+
+def test_query_jsonld_with_a_remote_context_is_refused(tmp_path: Path) -> None:
+    served: list[bytes] = []
+
+    class Handler(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            served.append(self.path.encode())
+            body = b'{"@context": {"name": "http://xmlns.com/foaf/0.1/name"}}'
+            self.send_response(200)
+            self.send_header("Content-Type", "application/ld+json")
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.HTTPServer(("127.0.0.1", 0), Handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        url = f"http://127.0.0.1:{server.server_port}/context.jsonld"
+        docs = {
+            "top.jsonld": {"@context": url, "@id": "http://x/a", "name": "甲"},
+            "list.jsonld": {"@context": [{"x": "http://x/"}, url], "@id": "http://x/a"},
+            "nested.jsonld": {"@graph": [{"@context": {"@import": url}, "@id": "http://x/b"}]},
+        }
+        for name, doc in docs.items():
+            path = tmp_path / name
+            path.write_text(json.dumps(doc), encoding="utf-8")
+            for args in (["query", str(path), "SELECT * WHERE { ?s ?p ?o }"],
+                         ["stats", str(path)], ["validate", str(path)]):
+                r = CliRunner().invoke(cli, args)
+                assert r.exit_code == 2, (name, args, r.output)
+                assert "remote JSON-LD context" in r.stderr
+        assert served == []
+    finally:
+        server.shutdown()
+
+
+def test_query_jsonld_with_an_inline_context_is_read(tmp_path: Path) -> None:
+    path = tmp_path / "inline.jsonld"
+    doc = {"@context": {"name": "http://xmlns.com/foaf/0.1/name"}, "@id": "http://x/a",
+           "name": "甲"}
+    path.write_text(json.dumps(doc, ensure_ascii=False), encoding="utf-8")
+    code, out, err = _query(str(path), "SELECT ?n WHERE { ?s foaf:name ?n }", "--format", "csv")
+    assert code == 0, err
+    assert out.splitlines() == ["n", "甲"]
+
+
+# --- what reaches the terminal -------------------------------------------------------
+
+
+def test_cli_escapes_control_characters_in_file_names(tmp_path: Path) -> None:
+    evil = tmp_path / "\x1b]0;owned\x07\x1b[31mred.txt"
+    evil.write_bytes(b"")  # empty: skipped with a warning naming it
+    good = tmp_path / "good.txt"
+    good.write_text(PAGE, encoding="utf-8")
+    r = CliRunner().invoke(cli, ["build", str(tmp_path), "-o", str(tmp_path / "out")])
+    assert r.exit_code == 3, r.output
+    assert "\x1b" not in r.stderr and "\x07" not in r.stderr
+    assert "\\x1b]0;owned\\x07\\x1b[31mred.txt" in r.stderr
