@@ -14,7 +14,9 @@ from kg.extract.text import (
     CJK_CLASS,
     OPEN_QUOTES,
     filter_spans,
+    is_cjk,
     left_extent,
+    name_shape,
     starts_with_place,
 )
 from kg.matcher import Matcher
@@ -70,8 +72,11 @@ _BREAKS = {
 _GENERIC_HEADS = re.compile(
     r"^(?:各|各级|相关|有关|该|本|我|其|全|这|那|每|某|一些|多家|多个|一个|一家|一所|一座|两个|三个|"
     r"\d+个|\d+家|所有|部分|个别|有的|不少|许多|中国式|"
-    r"下属|上级|主管|职能|属地|基层|驻地|辖区)"
+    r"下属|上级|主管|职能|属地|基层|驻地|辖区|乡镇|县区|区县|县市|市县|省市|市区县)"
 )
+# a character before the suffix's last one that makes them a verb or a title:
+# 带队, 率队 (led the team), 主委 (the chair of a party committee)
+_VERB_BEFORE = {"队": "带率领归入排组列结整站跟插", "委": "主"}
 _NOT_ORGS = frozenset(
     [
         "干部",
@@ -219,6 +224,18 @@ def _suffix_re() -> re.Pattern[str]:
     return re.compile(f"(?:{'|'.join(map(re.escape, suffixes))})")
 
 
+@cache
+def _suffix_end_re() -> re.Pattern[str]:
+    suffixes = sorted(lexicon.org_suffixes(), key=len, reverse=True)
+    return re.compile(f"(?:{'|'.join(map(re.escape, suffixes))})$")
+
+
+def _suffix_of(name: str) -> str:
+    """The longest organization suffix `name` ends with (its last character if none)."""
+    m = _suffix_end_re().search(name, max(0, len(name) - 12))
+    return m.group(0) if m else name[-1:]
+
+
 _COUNT = frozenset("0123456789 ")
 _WEAK = frozenset("办处室部委局厅队所站")
 # government bodies are named after their place (鄢陵县政府, 市人大); bare they are phrases
@@ -230,11 +247,29 @@ _ANCHOR = re.compile(
 )
 
 
+def _place_len(text: str, start: int, end: int) -> int:
+    """The length of the longest division name at text[start:] ending by `end` (0: none)."""
+    places = lexicon.divisions_by_name()
+    longest = range(min(8, end - start), 1, -1)
+    return next((k for k in longest if text[start : start + k] in places), 0)
+
+
+def _within_body(head: str) -> bool:
+    """The head names a body of its own (淮河路办事处 in 淮河路办事处消安委)."""
+    return any(
+        len(m.group(0)) > 1
+        and not _breaks_at(head, m.end(), m.group(0))
+        and _valid(head[: m.end()], m.group(0))
+        for m in _suffix_re().finditer(head)
+    )
+
+
 def _anchored(name: str) -> bool:
     """Starts with a level word or a known place (市文明办, 鄢陵县国动办)."""
     return bool(_ANCHOR.match(name)) or starts_with_place(name)
 
 
+_LEAD_TAGS = frozenset({"v", "p", "d", "c", "r"})  # a word of one character before a name
 _PARTICLES = frozenset("着了过吗呢吧啊")  # a clause, not a name
 _BRANCH_KIND = re.compile(r"(?:村|社区|楼院|小区|企业|机关|支部)(?:党支部|党委|党总支)")
 # the characters an organization's name is written with
@@ -251,18 +286,26 @@ def _valid(name: str, suffix: str) -> bool:
         return False  # a kind of branch, not a named one
     if name.endswith(("干部", "党员")) or _title_re_end().search(name):
         return False
-    if not _PARTICLES.isdisjoint(name):
+    if not _PARTICLES.isdisjoint(name) or "各" in name[1:]:
+        return False  # a clause; `市委各部委`
+    if len(name) > len(suffix) and name[-len(suffix) - 1] in _VERB_BEFORE.get(name[-1], ""):
         return False
-    if ((len(suffix) == 1 and suffix in _WEAK) or suffix in _NEEDS_PLACE) and not _anchored(name):
-        return False
+    kind = lexicon.org_suffixes().get(suffix)
     head = name[: -len(suffix)]
+    if head.endswith("级"):
+        return False  # 省级实验室: a rank, not a name
+    if kind == "group" and not _anchored(name) and len(head) < 3 and head != "大会":
+        return False  # 考察团 names a delegation by where it comes from (市党政考察团)
+    weak = (len(suffix) == 1 and suffix in _WEAK) or suffix in _NEEDS_PLACE
+    if weak and not _anchored(name) and not _within_body(name[: -len(suffix)]):
+        return False
     if not head and name[0] in "省市县区州镇乡" and name.endswith("委"):
         return True  # 市委, 县委: complete names
     if not head or _GENERIC_HEADS.match(name):
         return False
     # a bare level character is enough only for party and government bodies (市委, 县政府)
     return not (
-        len(head) == 1 and lexicon.org_suffixes().get(suffix) != "gov" and head not in "省市县区"
+        len(head) == 1 and kind != "gov" and head not in "省市县区"
     )
 
 
@@ -375,7 +418,9 @@ def national_bodies(text: str) -> list[Mention]:
     return filter_spans([  # 全国人大常委会, not 全国人大 inside it
         Mention(s, e, word, "org", "national", kind=kind)
         for s, e, word, (_, kind) in _national().find(text)
-        if not _breaks_at(text, e, word) and text[s - 1 : s] not in _LOCAL_LEVELS
+        if not _breaks_at(text, e, word)
+        and text[s - 1 : s] not in _LOCAL_LEVELS
+        and (kind != "media" or _word_ends_at(text, s, e))  # 人民日报社: the paper's office
     ])
 
 
@@ -401,6 +446,18 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         start = left_extent(text, s_end, floor)
         if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
             continue
+        # `驻某县某市人大代表`: stationed in a place, members of another place's body
+        at = text.rfind("驻", start, m.start())
+        while at >= 0 and starts_with_place(text[at:s_end]):
+            at = text.rfind("驻", start, at)
+        k = _place_len(text, at + 1, m.start()) if at >= 0 else 0
+        if k and _anchored(text[at + 1 + k : s_end]):
+            start = at + 1 + k
+        # `受省委宣传部委托`: a one-character verb or preposition before a level word
+        if start < m.start() and _anchored(text[start + 1 : s_end]):
+            first = first_word(text[start:s_end])
+            if len(first) == 1 and tag(first) in _LEAD_TAGS:
+                start += 1
         # `19 个社区…中心`: a counted noun, not a name
         while 0 < start < m.start() and text[start] in "个所家座名" and text[start - 1] in _COUNT:
             start += 1
@@ -410,21 +467,190 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         last_end = s_end
         parts = split_conjoined(name)
         pos = start
+        # 某某人大网: the body's news site (not 网信办, the cyberspace office)
+        site = nxt == "网" and words(text[s_end : s_end + 3])[0] == "网"
+        site = site and text[s_end + 1 : s_end + 2] != "信"
         for part in parts:
-            suffix = _suffix_re().search(part[-6:])
-            sfx = part[-len(suffix.group(0)) :] if suffix else part[-1]
+            sfx = _suffix_of(part)
             if _valid(part, sfx):
-                out.append(
-                    Mention(
-                        pos,
-                        pos + len(part),
-                        part,
-                        "org",
-                        "org-suffix",
-                        kind=lexicon.org_suffixes().get(sfx, ""),
-                    )
-                )
+                kind = lexicon.org_suffixes().get(sfx, "")
+                if site and pos + len(part) == s_end:
+                    part, kind = part + "网", "media"
+                out.append(Mention(pos, pos + len(part), part, "org", "org-suffix", kind=kind))
             pos += len(part)
     national = national_bodies(text)
     spans = {(m.start, m.end) for m in national}
-    return [m for m in out if (m.start, m.end) not in spans] + national + company_lists(text)
+    extra = [
+        *credited_media(text),
+        *place_media(text),
+        *democratic_parties(text),
+        *party_centre(text),
+    ]
+    # 某某日报客户端: the app and the paper
+    extra += [
+        _mention(m.start, m.name[:-3], m.rule)
+        for m in extra
+        if m.name.endswith("客户端") and _media_end_re().search(m.name[:-3])
+    ]
+    out = [m for m in out if (m.start, m.end) not in spans] + national
+    spans |= {(m.start, m.end) for m in out}
+    # a medium found twice ending at one place keeps its longest name (新某某客户端)
+    longest = {m.end: m.start for m in sorted(extra, key=lambda m: -m.start)}
+    extra = [
+        m
+        for m in dict.fromkeys(extra)
+        if (m.start, m.end) not in spans and longest[m.end] == m.start
+    ]
+    return out + extra + company_lists(text)
+
+
+# --- news media, democratic parties, 中央 -------------------------------------------
+
+
+@cache
+def _media_kinds() -> dict[str, str]:
+    return lexicon.pairs("media_kinds.tsv")
+
+
+def _alternation(words: list[str]) -> str:
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
+@cache
+def _media_re() -> re.Pattern[str]:
+    """A media kind (日报, 电台, 网, 客户端 ...), the longest first."""
+    return re.compile(f"(?:{_alternation(list(_media_kinds()))})")
+
+
+@cache
+def _media_end_re() -> re.Pattern[str]:
+    return re.compile(f"(?:{_alternation(list(_media_kinds()))}|报|杂志)$")
+
+
+# the value of a credit line: `来源:某某日报`, `信息来源：某某网`
+_SOURCE = re.compile(
+    rf"(?:来源|来自|稿源|出处)[ \t\u3000]*[:：][ \t\u3000]*([{CJK_CLASS}A-Za-z·]{{2,24}}?)"
+    rf"(?=$|[^{CJK_CLASS}A-Za-z·]|作者|编辑|责任|时间|日期|发布时间|发布日期|记者|浏览|点击|公众号|微信)"
+)
+_NOT_SOURCE = frozenset(
+    "原创 本报 本网 本站 本台 网络 互联网 综合 整理 转载 未知 网友 投稿 供稿 记者 新闻".split()
+)
+# `某某网讯（记者`, `某某日报讯`, `某某网某地6月8日讯`: a dateline names the medium
+_DATELINE = re.compile(rf"([{CJK_CLASS}]{{2,16}})(?:\d{{1,2}}月\d{{1,2}}日)?讯\s*[（(【]")
+# `某某日报全媒体记者`, `某某晚报记者`
+_REPORTER = re.compile(rf"([{CJK_CLASS}]{{2,16}}?)(?:全媒体|融媒体|首席|特约)?记者")
+_QUOTED_TITLE = re.compile(rf"《([{CJK_CLASS}A-Za-z0-9·]{{2,16}})》(杂志|报|期刊|刊物)?")
+
+
+def _media_name(run: str) -> tuple[int, str] | None:
+    """Where in `run` the name of a medium starts and the name, when `run` ends with it
+    (or with it and a place name, as in `某某网某地`); cut on its left like any
+    organization name."""
+    for m in reversed(list(_media_re().finditer(run))):
+        rest = run[m.end() :]
+        if rest and rest not in lexicon.divisions_by_name():
+            continue
+        start = left_extent(run, m.end(), 0)
+        if start == m.start():  # jieba reads a brand name as a verb (映象网)
+            start = left_extent(run, m.end(), 0, verbs=False)
+        name = run[start : m.end()]
+        if len(name) > len(m.group(0)) and not _GENERIC_HEADS.match(name):
+            return start, name  # (本报, 本网: the page's own)
+        return None
+    return None
+
+
+def _mention(start: int, name: str, rule: str, kind: str = "media") -> Mention:
+    return Mention(start, start + len(name), name, "org", rule, kind=kind)
+
+
+def credited_media(text: str) -> list[Mention]:
+    """Media and bodies named in credit lines: `来源:某某日报`, `某某网讯（记者…）`,
+    `某某日报全媒体记者`, and titles in 《》 of newspapers and magazines."""
+    out: list[Mention] = []
+    for m in _SOURCE.finditer(text):
+        value = m.group(1)
+        kind = _media_re().search(value, 1)
+        if kind and kind.end() < len(value):  # 某某网 joined to the next line's words
+            value = value[: kind.end()]
+        if value in _NOT_SOURCE or value in lexicon.divisions_by_name() or name_shape(value):
+            continue
+        if value in _BARE or value == _suffix_of(value):
+            continue
+        if value.endswith(("政府", "人大", "政协")) and not _anchored(value):
+            continue  # `来源:政协`: no name
+        out.append(_mention(m.start(1), value, "credit-source"))
+    for rx, rule in ((_DATELINE, "dateline"), (_REPORTER, "reporter")):
+        for m in rx.finditer(text):
+            found = _media_name(m.group(1))
+            if found:
+                out.append(_mention(m.start(1) + found[0], found[1], rule))
+    for m in _QUOTED_TITLE.finditer(text):
+        name = m.group(1)
+        if m.group(2) or _media_end_re().search(name):
+            out.append(_mention(m.start(1), name, "quoted-medium"))
+    return out
+
+
+def _word_ends_at(text: str, start: int, end: int) -> bool:
+    """A word of the dictionary ends at `end` in text read from `start` (日报 in 日报讯,
+    not 网 in 网络)."""
+    pos = start
+    for tok in words(text[start : end + 2]):
+        pos += len(tok)
+        if pos >= end:
+            return pos == end
+    return True
+
+
+def place_media(text: str) -> list[Mention]:
+    """A place's name right before a media kind: 某省日报, 某市人民广播电台, 某县网."""
+    places = lexicon.divisions_by_name()
+    countries = lexicon.countries()
+    out = []
+    for m in _media_re().finditer(text):
+        s = m.start()
+        before = range(max(0, s - 8), s - 1)
+        start = next((k for k in before if text[k:s] in places or text[k:s] in countries), None)
+        if start is not None and _word_ends_at(text, s, m.end()):
+            out.append(_mention(start, text[start : m.end()], "place-media"))
+    return out
+
+
+@cache
+def _parties() -> Matcher[str]:
+    """The democratic parties by full and short name -> full name."""
+    entries: dict[str, str] = {}
+    for name, aliases in lexicon.pairs("democratic_parties.tsv").items():
+        entries[name] = name
+        entries.update((a, name) for a in aliases.split(",") if a)
+    return Matcher(entries)
+
+
+_MEMBER_WORDS = ("社员", "盟员", "党员", "会员", "成员", "中央委员会")
+
+
+def democratic_parties(text: str) -> list[Mention]:
+    """A democratic party named on its own (九三学社社员, 民盟、民建): its local committees
+    (民盟某市委) are read by the suffix grammar."""
+    out = []
+    for s, e, word, _ in _parties().find(text):
+        nxt = text[e : e + 1]
+        if (nxt and is_cjk(nxt) and not text.startswith(_MEMBER_WORDS, e)) or (
+            s > 0 and is_cjk(text[s - 1]) and not _word_ends_at(text, max(0, s - 2), s)
+        ):
+            continue
+        out.append(Mention(s, e, word, "org", "party", kind="social"))
+    return out
+
+
+# `中央`, alone, for the party centre: 贯彻中央、省委部署, 中央和省委精神, 中央关于…
+_CENTRE = re.compile(r"(?<![党共])中央(?=[、和与及](?:省|国务院)|关于)")
+
+
+def party_centre(text: str) -> list[Mention]:
+    return [
+        Mention(m.start(), m.end(), "中央", "org", "centre", norm="党中央", kind="gov")
+        for m in _CENTRE.finditer(text)
+        if _word_ends_at(text, max(0, m.start() - 2), m.start())
+    ]

@@ -1,0 +1,104 @@
+"""Organizations: news media, delegations, democratic parties, and spans that must not
+swallow a verb, a title or a place word."""
+
+from __future__ import annotations
+
+import pytest
+
+from kg.extract import extract_article
+from kg.extract.orgs import extract_orgs
+from kg.model import Article
+
+
+def _orgs(text: str) -> set[str]:
+    return {m.name for m in extract_orgs(text, [0] * (len(text) + 1))}
+
+
+def _article_orgs(text: str) -> set[str]:
+    ex = extract_article(Article("t.txt", "0" * 40, 0, text))
+    return {m.name for m in ex.mentions if m.label == "org"}
+
+
+@pytest.mark.parametrize(
+    ("text", "org"),
+    [
+        # credit lines, datelines and reporters' credits name the medium
+        ("来源:安阳日报 时间:2023-05-01 09:12", "安阳日报"),
+        ("来源：青禾网编辑:王晓东", "青禾网"),
+        ("青禾网讯（记者 李明）3月2日，市政协召开会议。", "青禾网"),
+        ("绿洲网安阳讯(记者 李明)日前，", "绿洲网"),
+        ("（宛城日报全媒体记者 张华）", "宛城日报"),
+        ("来源:宣传部", "宣传部"),
+        # newspapers and magazines in 《》
+        ("他在《求是》杂志发表文章。", "求是"),
+        ("《安阳晚报》创刊十周年。", "安阳晚报"),
+        # a place's name before a media kind
+        ("湖北日报、湖北人民广播电台等媒体记者参加采访。", "湖北日报"),
+        ("湖北日报、湖北人民广播电台等媒体记者参加采访。", "湖北人民广播电台"),
+        ("来源:湖北日报客户端 2021-10-20", "湖北日报客户端"),
+        ("来源:湖北日报客户端 2021-10-20", "湖北日报"),
+        ("来源:郑州人大网 2015-04-28", "郑州人大网"),
+        # central media, by the national lexicon
+        ("人民日报刊发评论员文章。", "人民日报"),
+        # delegations and inspection teams named after where they come from
+        ("市长王刚带领安阳市党政考察团来我县考察。", "安阳市党政考察团"),
+        ("副主任陈东率市人大督察组督察代表工作。", "市人大督察组"),
+        ("会议由大会主席团主持。", "大会主席团"),
+        # the democratic parties
+        ("九三学社社员积极建言献策。", "九三学社"),
+        ("民盟安阳市委主委、市政协副主席王东出席。", "民盟安阳市委"),
+        # 中央 standing alone for the party centre
+        ("贯彻落实中央、省委决策部署。", "党中央"),
+        # a one-character verb before a level word is no part of the name
+        ("经常受省委宣传部的委托开展辅导。", "省委宣传部"),
+        # deputies stationed in a place belong to the body named after it
+        ("部分驻许昌市省人大代表来我市视察。", "省人大"),
+        # a body within a body needs no place of its own
+        ("人民路办事处消安委开展检查。", "人民路办事处消安委"),
+    ],
+)
+def test_orgs_found(text: str, org: str) -> None:
+    assert org in _article_orgs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "加强网络建设，发展互联网经济。",
+        "来源:\n\n4月25日，市政协召开会议。",
+        "来源:原创 时间:2023-01-01",
+        "他每日报送一次数据。",
+        "会议由县长李强带队的考察团参加。",
+        "乡镇政协工作联络委员会成立。",
+        "建设省级实验室和国家级实验室。",
+        "市委各部委负责同志参加会议。",
+        "盛情会见考察团一行。",
+    ],
+)
+def test_orgs_none_or_no_swallowing(text: str) -> None:
+    names = _orgs(text)
+    assert not any(n.endswith(("带队", "率队", "主委")) for n in names)
+    assert not {"网络", "4月25日", "原创", "日报", "乡镇政协", "省级实验室", "市委各部委"} & names
+    assert not any(("会见" in n or "带队" in n) for n in names)
+
+
+def test_orgs_dem_party_title_not_in_name() -> None:
+    names = _orgs("民建安阳市委主委燕东出席。")
+    assert "民建安阳市委" in names
+    assert not any(n.endswith("主委") for n in names)
+
+
+def test_orgs_central_medium_office_is_not_the_paper() -> None:
+    names = _orgs("人民日报社河南分社社长王东一行来调研。")
+    assert "人民日报" not in names
+    assert "人民日报社" in names
+
+
+def test_orgs_media_kind_in_a_longer_word() -> None:
+    assert _orgs("安阳网络安全宣传周启动。") == set()
+
+
+def test_orgs_party_centre_resolves_to_the_central_committee() -> None:
+    ex = extract_article(Article("t.txt", "0" * 40, 0, "贯彻落实中央、省委决策部署。"))
+    centre = [m for m in ex.mentions if m.label == "org" and m.text == "中央"]
+    assert centre and centre[0].name == "党中央"
