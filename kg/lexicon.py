@@ -81,6 +81,13 @@ def surnames() -> tuple[frozenset[str], frozenset[str]]:
     return frozenset(single), frozenset(compound)
 
 
+@cache
+def given_chars() -> dict[str, tuple[int, int]]:
+    """Character -> (times it is the middle, times it is the final character) of a
+    three-character personal name (derived from jieba's dictionary, see README)."""
+    return {r["char"]: (int(r["middle"]), int(r["final"])) for r in _table("given_chars.tsv")}
+
+
 @dataclass(frozen=True)
 class Division:
     code: str

@@ -128,3 +128,64 @@ def test_people_list_after_title_does_not_start_inside_it() -> None:
     persons, positions = _run("市人大常委会副主任甘立、尹家豪出席会议。")
     assert persons == {"甘立", "尹家豪"}
     assert ("尹家豪", "副主任", "市人大常委会") in positions
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "市政协副主席周万里、孙德全、钱为民出席会议。",
+            {
+                ("周万里", "副主席", "市政协"),
+                ("孙德全", "副主席", "市政协"),
+                ("钱为民", "副主席", "市政协"),
+            },
+        ),
+        (
+            "县人大常委会主任赵国庆，副主任钱丽、孙卫东陪同。",
+            {("钱丽", "副主任", "县人大常委会"), ("孙卫东", "副主任", "县人大常委会")},
+        ),
+        ("县委常委、宣传部长吴振东主持会议。", {("吴振东", "部长", "县委宣传部")}),
+        (
+            "省交通投资集团党委书记、董事长冯建国出席。",
+            {("冯建国", "书记", "省交通投资集团党委"), ("冯建国", "董事长", "省交通投资集团")},
+        ),
+        ("商丘市人民政府市长郑光明讲话。", {("郑光明", "市长", "商丘市政府")}),
+    ],
+)
+def test_people_lists_and_units(text: str, expected: set[tuple[str, str, str | None]]) -> None:
+    _, positions = _run(text)
+    assert expected <= positions
+
+
+def test_people_leader_list() -> None:
+    persons, positions = _run("市领导赵永强、钱丽华、孙为民参加调研。区领导班子成员列席。")
+    assert persons == {"赵永强", "钱丽华", "孙为民"}
+    assert positions == set()
+
+
+def test_people_places_in_a_list_are_not_persons() -> None:
+    persons, _ = _run("采风团先后赴开封、洛阳、许昌、周口等地采访。")
+    assert persons == set()
+
+
+def test_people_past_posts_are_not_positions() -> None:
+    persons, positions = _run("市政协原副主席周明华、原市委书记吴国栋出席。")
+    assert {"周明华", "吴国栋"} <= persons
+    assert positions == set()
+
+
+def test_people_name_ends_before_a_word() -> None:
+    persons, positions = _run("区委书记郑海相继讲话，县长何阳下达开工令。")
+    assert {"郑海", "何阳"} <= persons
+    assert ("郑海", "书记", "区委") in positions
+
+
+def test_people_credit_lines() -> None:
+    text = (
+        "项目集中开工\n来源：某某日报 时间：2023-05-01\n\n"
+        "工作取得实效。\n（周小川 吴明远）\n\n责任编辑：孙晓梅\n"
+    )
+    persons, positions = _run(text)
+    assert persons == {"周小川", "吴明远", "孙晓梅"}
+    assert positions == {("孙晓梅", "责任编辑", None)}

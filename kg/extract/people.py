@@ -15,7 +15,7 @@ import re
 from bisect import bisect_left
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from kg import lexicon
 from kg.extract.text import (
@@ -29,180 +29,42 @@ from kg.extract.text import (
     titles_in,
 )
 from kg.model import Mention, Position, Sentence
-from kg.tokenize import words
+from kg.tokenize import tag, words
 
-# Words that commonly follow a person's name in news prose; a name ends before them.
-_FOLLOWERS = tuple(
-    sorted(
-        [
-            "主持",
-            "实地",
-            "一同",
-            "一道",
-            "一并",
-            "专题",
-            "详细",
-            "仔细",
-            "逐一",
-            "首先",
-            "随后",
-            "最后",
-            "出席",
-            "强调",
-            "指出",
-            "表示",
-            "说",
-            "讲话",
-            "参加",
-            "要求",
-            "介绍",
-            "希望",
-            "一行",
-            "同志",
-            "等",
-            "在",
-            "到",
-            "对",
-            "为",
-            "是",
-            "和",
-            "与",
-            "及",
-            "先后",
-            "现任",
-            "担任",
-            "当选",
-            "告诉",
-            "带领",
-            "摄",
-            "率",
-            "陪同",
-            "向",
-            "也",
-            "还",
-            "就",
-            "都",
-            "从",
-            "以",
-            "将",
-            "把",
-            "被",
-            "作",
-            "来",
-            "同",
-            "的",
-            "了",
-            "赴",
-            "调研",
-            "检查",
-            "看望",
-            "慰问",
-            "走访",
-            "察看",
-            "听取",
-            "召开",
-            "宣布",
-            "致辞",
-            "发表",
-            "代表",
-            "认为",
-            "坦言",
-            "感慨",
-            "笑着",
-            "回忆",
-            "补充",
-            "提出",
-            "称",
-            "透露",
-            "主讲",
-            "宣讲",
-            "通报",
-            "总结",
-            "点评",
-            "部署",
-            "安排",
-            "带队",
-            "获得",
-            "荣获",
-            "被评为",
-            "所在",
-            "等人",
-            "深入",
-            "前往",
-            "来到",
-            "一起",
-            "接受",
-            "坚持",
-            "带头",
-            "同样",
-            "已经",
-            "正在",
-            "曾",
-            "又",
-            "却",
-            "则",
-            "便",
-            "所",
-            "于",
-            "自",
-            "每",
-            "所说",
-            "认真",
-            "积极",
-            "多次",
-            "十分",
-            "非常",
-            "始终",
-            "一直",
-            "通过",
-            "先",
-            "后",
-            "今年",
-            "去年",
-            "因",
-            "出生",
-            "毕业",
-            "退役",
-            "入伍",
-            "介绍说",
-            "说道",
-            "发言",
-            "致词",
-            "作报告",
-            "作出",
-            "指示",
-            "批示",
-            "会见",
-            "接见",
-            "讲解",
-            "宣读",
-            "颁发",
-            "颁奖",
-            "签约",
-            "签署",
-            "上台",
-            "登台",
-            "参观",
-            "考察",
-            "视察",
-            "现场",
-            "亲自",
-            "分别",
-        ],
-        key=len,
-        reverse=True,
+
+@cache
+def _follower_re() -> re.Pattern[str]:
+    """Words that commonly follow a person's name (lexicons/name_followers.tsv): a name
+    ends before them."""
+    followers = sorted(lexicon.words("name_followers.tsv"), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, followers)))
+
+
+# a character that ends this many three-character names of the dictionary is read
+# as part of a name even where it may open a verb (安, 正, 荣, 强)
+_COMMON_FINAL = 60
+
+
+@cache
+def _verb_initial() -> frozenset[str]:
+    """The first characters of the follower words, except those that often end a given
+    name: a three-character reading is not taken when its last character is one."""
+    given = lexicon.given_chars()
+    return frozenset(
+        w[0]
+        for w in lexicon.words("name_followers.tsv")
+        if given.get(w[0], (0, 0))[1] < _COMMON_FINAL
     )
-)
-_FOLLOWER_RE = re.compile("|".join(map(re.escape, _FOLLOWERS)))
-_VERB_INITIAL = frozenset(
-    "主出强指表说讲参要介希一在到对为是和与及等先现担当告带摄率陪向也还就都从以将把被作来同的了赴调检看慰走察听召宣致发认坦感笑回补提称透深前接坚曾又却则便所于自每十非始通因毕退入会颁签上登亲分"
-    "实专详仔逐首随最"
-)
+
+
 # the levels of government whose heads' titles name them (市长, 副县长, 乡长)
 _GOV_LEVELS = "省市区县州旗镇乡"
 _CHAIN_CHARS = re.compile(rf"[{CJK_CLASS}A-Za-z（）()·\-— ]")
 _PAREN = re.compile(r"[（(][^（）()]{0,12}[)）]|\s")
 _PARTY_BODY = re.compile(r"(?:党委|党工委|党组|委员会|委|党总支|党支部)$")
+_PARTY_OF = re.compile(r"(?:党委|党工委|党组)$")
+# units whose heads' titles end in the unit's character (部长, 局长, 厅长)
+_UNIT_HEADS = "部局厅"
 _BRANCH_END = re.compile(r"(?:党支部|党总支|党委|党工委)$")
 _ABSOLUTE_START = re.compile(
     r"^(?:中共|中国|中华|中央|全国|国家|国务院|省|市|区|县|镇|乡|州|团|民盟|民革|民建|民进|农工|致公|九三|台盟)"
@@ -217,13 +79,36 @@ _SIGNATURE = re.compile(
 )
 _NAME_LIST = re.compile(rf"[{CJK_CLASS}]{{2,6}}(?:、 ?[{CJK_CLASS}]{{2,4}})+")
 _LIST_SEP = re.compile(r"、 ?")
+# `，甲，乙，丙等出席`: names parted by commas, closed by 等
+_COMMA_LIST = re.compile(
+    rf"(?:^|(?<=[，,：:；;]))[{CJK_CLASS}]{{2,3}}(?:[，,][{CJK_CLASS}]{{2,3}}){{2,}}(?=等)"
+)
+# `市领导甲、乙`, `县领导甲`: names after the word for a group of leaders
+_LEADERS = re.compile("领导 ?")
 
 
 def _is_boundary_at(text: str, i: int) -> bool:
     """True when a name may end right before text[i]."""
     if i >= len(text) or not is_cjk(text[i]):
         return True
-    return bool(_FOLLOWER_RE.match(text, i)) or title_at(text, i) is not None
+    return bool(_follower_re().match(text, i)) or title_at(text, i) is not None
+
+
+# dictionary tags of words that a name's third character does not open when they
+# follow it: verbs, adverbs, prepositions, conjunctions, time words, localizers
+_WORD_AFTER_TAGS = frozenset({"v", "vd", "d", "p", "c", "t", "f", "ad", "u", "r", "m", "q"})
+
+
+def _opens_word(text: str, i: int) -> bool:
+    """text[i] opens a two- or three-character dictionary word tagged as a verb, an
+    adverb, a preposition ... (`相继`, `应邀`, `下达`, `全程`)."""
+    return any(tag(text[i : i + n]) in _WORD_AFTER_TAGS for n in (2, 3) if i + n <= len(text))
+
+
+def _opens_noun(text: str, i: int) -> bool:
+    """text[i] opens a two-character dictionary word that is not a name."""
+    t = tag(text[i : i + 2])
+    return bool(t) and not t.startswith("nr")
 
 
 def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | None:
@@ -245,7 +130,7 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
         if (
             short < len(text)
             and is_cjk(text[short])
-            and not _FOLLOWER_RE.match(text, short)
+            and (not _follower_re().match(text, short) or text[long : long + 1] == "、")
             and title_at(text, short) is None
             and _is_boundary_at(text, long)
             and name_shape(text[i:long])
@@ -254,8 +139,16 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
         return short
     if _is_boundary_at(text, long) and name_shape(text[i:long]):
         return long
-    if long <= len(text) and name_shape(text[i:long]) and text[long - 1] not in _VERB_INITIAL:
-        return long
+    if _opens_word(text, short) and name_shape(text[i:short]):
+        # `李湛相继发言`, `孔阳下达`: the third character opens a word
+        return short
+    if (
+        long <= len(text)
+        and name_shape(text[i:long])
+        and text[long - 1] not in _verb_initial()
+        and not starts_with_place(text[short : short + 8])
+    ):
+        return long  # (not `陈军漯河市…`: a place name starts after two characters)
     if name_shape(text[i:short]) and text[i] not in FUNCTION_SURNAMES:
         return short
     return None
@@ -297,6 +190,11 @@ class _Seg:
     kind: str
 
 
+def _base(title: str) -> str:
+    """`常务副主任` -> `主任`: a title without its rank words."""
+    return title.removeprefix("常务").removeprefix("副")
+
+
 def _place_of(org: str) -> str:
     """`魏都区委` -> `魏都区`; `市委` -> `市`."""
     return _PARTY_BODY.sub("", org)
@@ -304,8 +202,10 @@ def _place_of(org: str) -> str:
 
 def _gov_org(title: str, org: str | None, prev: list[_Seg]) -> str:
     level = _level(title)
+    if org in ("政府", "人民政府"):
+        org = None  # `旗委副书记、政府代旗长`: the government of the chain's place
     if org:
-        place = org[:-2] if org.endswith("政府") else org
+        place = org.removesuffix("政府").removesuffix("人民")
         return (
             (place if place.endswith(level) else place + level) + "政府"
             if place != level
@@ -329,6 +229,8 @@ def _resolve_chain(segs: list[_Seg]) -> list[tuple[str, str | None]]:
     out: list[tuple[str, str | None]] = []
     for k, seg in enumerate(segs):
         org = seg.org
+        if seg.kind == "gov" and org in ("政府", "人民政府"):
+            org = None  # `旗委副书记、政府代旗长`: the government of the chain's place
         if org and k > 0 and not _ABSOLUTE_START.match(org) and not starts_with_place(org):
             head = next((s.org for s in segs[:k] if s.org), None)
             if head is None:
@@ -339,6 +241,8 @@ def _resolve_chain(segs: list[_Seg]) -> list[tuple[str, str | None]]:
                 head = _BRANCH_END.sub("", head) or head
                 org = head + org
         role = seg.title
+        if _is_past(seg.org):
+            continue  # `市政协原副主席`: a past post is not a position
         if seg.kind == "gov":
             out.append((role, _gov_org(role, org, segs[:k])))
         elif seg.kind == "press":
@@ -352,8 +256,43 @@ def _resolve_chain(segs: list[_Seg]) -> list[tuple[str, str | None]]:
         else:
             if not org:
                 org = next((o for _, o in reversed(out) if o), None) if out else None
-            out.append((role, org))
+                if org and seg.kind == "post":
+                    # `集团党委书记、董事长`: the chair of the company, not of its committee
+                    org = _PARTY_OF.sub("", org) or org
+            out.append((role, _with_unit(role, org)))
     return out
+
+
+# words that make the post written after them a past one
+_PAST_WORDS = ("原", "前任", "曾任", "退休")
+# characters after which `原` opens a past post inside an organization's name
+# (`市人大常委会原副主任`, `驻马店市原作协主席`)
+_PAST_AFTER = frozenset("省市县区委会局厅部办")
+
+
+def _is_past(org: str | None) -> bool:
+    """The organization text before a title marks the post as past: it ends with `原`,
+    starts with a past word, or holds `原` after a level or a body's last character and
+    no place name starts there (原阳县 is a place)."""
+    if not org:
+        return False
+    if org.endswith(_PAST_WORDS) or org.startswith(_PAST_WORDS[1:]):
+        return True
+    k = org.find("原")
+    while k >= 0:
+        if (k == 0 or org[k - 1] in _PAST_AFTER) and not starts_with_place(org[k:]):
+            return True
+        k = org.find("原", k + 1)
+    return False
+
+
+def _with_unit(role: str, org: str | None) -> str | None:
+    """`市委宣传` + 部长 -> `市委宣传部`: a head written with its unit's last character
+    (宣传部长, 公安局长) heads the unit named with it."""
+    unit = role[-2]
+    if org and unit in _UNIT_HEADS and role.endswith(unit + "长") and not org.endswith(unit):
+        return org + unit
+    return org
 
 
 def _split_org_title(part: str) -> _Seg | None:
@@ -431,8 +370,10 @@ def extract_people(
     # (punctuation, a line break), so each lies inside one sentence
     title_hits = [(m.start(), m.end(), m.group(0)) for m in titles_in(text)]
     title_starts = [ts for ts, _, _ in title_hits]
-    for sent in sentences:
+    sents = list(sentences)
+    for sent in sents:
         last_org: str | None = None
+        last_title = ""
         first = bisect_left(title_starts, sent.start)
         for ts, te, title in title_hits[first : bisect_left(title_starts, sent.end)]:
             kind = lexicon.titles()[title]
@@ -446,22 +387,15 @@ def extract_people(
             segs, own, cstart, before = _chain_before(text, ts, sent.start)
             segs.append(_Seg(own, title, kind))
             roles = _resolve_chain(segs)
-            if not own and len(segs) == 1 and kind == "post" and text[ts - 1 : ts] in "及和与、":
-                roles = [(title, last_org)]
-            names: list[tuple[int, int]] = []
-            s_cur, e = te, read_name(text, te, known)
-            while e is not None:
-                if text[s_cur] == " ":
-                    s_cur += 1
-                names.append((s_cur, e))
-                nxt = text[e : e + 1]
-                # `甲、乙、丙` after a title; `通讯员 甲 乙` in a credit line
-                if nxt in ("、", " ") and e < sent.end and title_at(text, e + 1) is None:
-                    if nxt == " " and kind != "press":
-                        break
-                    s_cur, e = e + 1, read_name(text, e + 1, known)
-                    continue
-                break
+            if not own and len(segs) == 1 and kind == "post" and last_org:
+                prev = text[ts - 1 : ts]
+                # `副主席甲、乙及秘书长丙`; `主任甲，副主任乙、丙`: the title of the same
+                # body, which the sentence named last
+                if prev in "及和与、" or (prev in "，,；;" and _base(title) == _base(last_title)):
+                    roles = [(title, last_org)]
+            if before.endswith(_PAST_WORDS):
+                roles = []  # `曾任市长`: no position now
+            names = _name_run(text, te, sent.end, known, spaces=kind == "press")
             rule = "title-chain" if len(segs) > 1 else "title-name"
             if not names:
                 # `X现任市民政局社会救助科科长`: the name stands before the chain
@@ -479,9 +413,18 @@ def extract_people(
                     position(text[s:e2], role, org, sent, rule)
             if roles and roles[-1][1]:
                 last_org = roles[-1][1]
+                last_title = title
         _lists(text, sent, known, person)
+        _comma_lists(text, sent, known, person)
+        _leader_lists(text, sent, known, person)
     for s, e, rule in headline_and_speaker_names(text):
         person(s, e, rule)
+    for s, e, role in credit_names(text, known):
+        person(s, e, "credit")
+        if role:
+            at = _sentence_at(sents, s)
+            if at is not None:
+                position(text[s:e], role, None, at, "credit")
     for m in _SIGNATURE.finditer(text):
         name = m.group(1)
         if name_shape(name) or name in known:
@@ -520,7 +463,9 @@ def _lists(
             if name_shape(first[k:]) or first[k:] in known:
                 items[0] = first[k:]
                 break
-        good = [x for x in items if name_shape(x) or x in known]
+        if sum(_is_place(x) for x in items) * 2 >= len(items):
+            continue  # `信阳、南阳、许昌等地`
+        good = [x for x in items if (name_shape(x) and not _is_place(x)) or x in known]
         if len(good) < max(2, int(len(items) * 0.6 + 0.5)):
             continue
         if len(good) >= len(items) * 0.8:
@@ -533,11 +478,114 @@ def _lists(
             pos += len(x)
 
 
+def _comma_lists(
+    text: str, sent: Sentence, known: frozenset[str], person: Callable[[int, int, str], None]
+) -> None:
+    """`，甲，乙，丙等出席`: three or more names parted by commas and closed by 等, every
+    one of name shape and none a place."""
+    if "等" not in text[sent.start : sent.end]:
+        return
+    for m in _COMMA_LIST.finditer(text, sent.start, sent.end):
+        items = re.split("[，,]", m.group(0))
+        if all((name_shape(x) and not _is_place(x)) or x in known for x in items):
+            pos = m.start()
+            for x in items:
+                person(pos, pos + len(x), "name-list")
+                pos += len(x) + 1
+
+
+def _leader_lists(
+    text: str, sent: Sentence, known: frozenset[str], person: Callable[[int, int, str], None]
+) -> None:
+    """`市领导甲、乙、丙`: the names after `领导`, parted by `、`."""
+    for m in _LEADERS.finditer(text, sent.start, sent.end):
+        if _opens_noun(text, m.end()):
+            continue  # `领导班子`, `领导小组`, `领导干部`
+        for s, e in _name_run(text, m.end(), sent.end, known):
+            if not _is_place(text[s:e]):
+                person(s, e, "name-list")
+
+
+def _name_run(
+    text: str, i: int, end: int, known: frozenset[str], spaces: bool = False
+) -> list[tuple[int, int]]:
+    """The names read from text[i] on, parted by `、` (and by spaces when `spaces`):
+    `甲、乙、丙` after a title; `通讯员 甲 乙` in a credit line."""
+    names: list[tuple[int, int]] = []
+    s, e = i, read_name(text, i, known)
+    while e is not None:
+        if text[s] == " ":
+            s += 1
+        names.append((s, e))
+        nxt = text[e : e + 1]
+        if nxt in ("、", " ") and e < end and title_at(text, e + 1) is None:
+            if nxt == " " and not spaces:
+                break
+            s, e = e + 1, read_name(text, e + 1, known)
+            continue
+        break
+    return names
+
+
+@cache
+def _place_names() -> frozenset[str]:
+    """Division names and short forms, provinces' and countries' names: list items that
+    are places, not persons."""
+    return frozenset(lexicon.divisions_by_name()) | frozenset(lexicon.countries())
+
+
+def _is_place(x: str) -> bool:
+    return x in _place_names()
+
+
 def _plain_name(x: str) -> bool:
     """Looks like a name apart from an unlisted surname (a rare one)."""
     from kg.extract.text import NOT_IN_NAME
 
     return all(is_cjk(c) and c not in NOT_IN_NAME for c in x) and x not in lexicon.not_names()
+
+
+def _sentence_at(sents: list[Sentence], i: int) -> Sentence | None:
+    k = bisect_left([s.end for s in sents], i + 1)
+    return sents[k] if k < len(sents) and sents[k].start <= i else None
+
+
+@cache
+def _credit_re() -> re.Pattern[str]:
+    labels = sorted(lexicon.pairs("credit_labels.tsv"), key=len, reverse=True)
+    return re.compile(rf"(?<![{CJK_CLASS}])({'|'.join(labels)}) ?[:：/] *")
+
+
+_CREDIT_AFTER = re.compile(rf"^[ \u3000]*([{CJK_CLASS}]{{2,4}})[ \u3000]+摄影?[ \u3000]*$", re.M)
+_CLOSING_NAMES = re.compile(
+    rf"[（(]([{CJK_CLASS}]{{2,4}}(?:[ \u3000]+[{CJK_CLASS}]{{2,4}})*)[)）][ \u3000]*$", re.M
+)
+
+
+def credit_names(text: str, known: frozenset[str]) -> list[tuple[int, int, str]]:
+    """Names in a page's credit lines, with the post the label gives (or ""):
+    `责任编辑:X`, `作者：X`, `摄影/X`, `X 摄影` on a line of its own, and the names in
+    brackets that close an item (`（X Y）`)."""
+    out: list[tuple[int, int, str]] = []
+    roles = lexicon.pairs("credit_labels.tsv")
+    if ":" in text or "：" in text or "/" in text:
+        for m in _credit_re().finditer(text):
+            role = roles[m.group(1)]
+            for s, e in _name_run(text, m.end(), len(text), known, spaces=True):
+                if name_shape(text[s:e]) or text[s:e] in known:
+                    out.append((s, e, role))
+    for m in _CREDIT_AFTER.finditer(text):
+        if name_shape(m.group(1)):
+            out.append((m.start(1), m.end(1), ""))
+    for m in _CLOSING_NAMES.finditer(text):
+        names = m.group(1).split()
+        if all(name_shape(x) or x in known for x in names):
+            pos = m.start(1)
+            for x in names:
+                pos = text.find(x, pos)
+                out.append((pos, pos + len(x), ""))
+                pos += len(x)
+    return out
 
 
 _HEADLINE_NAME = re.compile(rf"^(?:#+ *)?([{CJK_CLASS}]{{2,4}})[：:]", re.M)
@@ -553,7 +601,7 @@ def headline_and_speaker_names(text: str) -> list[tuple[int, int, str]]:
     # (both patterns are slow to try everywhere: look only where a match may be)
     if "：" in text or ":" in text:
         for m in _HEADLINE_NAME.finditer(text):
-            if name_shape(m.group(1)):
+            if name_shape(m.group(1)) and m.group(1) not in lexicon.pairs("credit_labels.tsv"):
                 out.append((m.start(1), m.end(1), "headline-name"))
     verb = _SPEECH_VERB.search(text)
     # a speaker's name is at most 3 characters long and ends right before the verb
