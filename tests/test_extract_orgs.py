@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from kg.extract import extract_article
-from kg.extract.orgs import extract_orgs
+from kg.extract.orgs import extract_orgs, position_org
 from kg.model import Article
 
 
@@ -102,3 +102,32 @@ def test_orgs_party_centre_resolves_to_the_central_committee() -> None:
     ex = extract_article(Article("t.txt", "0" * 40, 0, "贯彻落实中央、省委决策部署。"))
     centre = [m for m in ex.mentions if m.label == "org" and m.text == "中央"]
     assert centre and centre[0].name == "党中央"
+
+
+@pytest.mark.parametrize(
+    ("role", "org", "expected"),
+    [
+        ("副秘书长", "市人大常委会原", "市人大常委会"),  # 原: a former post's marker
+        ("主席", "大会主席团常务", "大会主席团"),
+        ("部长", "市委统战", "市委统战部"),  # 统战部长: the head of 统战部
+        ("局长", "市公安", "市公安局"),
+        ("部长", "市委宣传部", "市委宣传部"),
+        ("科长", "市统计局工业科", "市统计局工业科"),
+        ("区长", "东城区区政府", "东城区政府"),
+        ("董事长", "市长王东在宾馆会见恒景集团有限公司", "恒景集团有限公司"),
+        ("书记", "旗委", "旗委"),
+        ("主席", "作协", "作协"),
+        ("委员", "名政协", None),  # 3名政协委员
+        ("书记", "党委", None),
+        ("院长", "我院", None),
+        ("主任", "王东要求", None),
+        ("书记", None, None),
+    ],
+)
+def test_orgs_position_org(role: str, org: str | None, expected: str | None) -> None:
+    assert position_org(role, org) == expected
+
+
+def test_orgs_zone_before_a_body_is_part_of_its_name() -> None:
+    assert "县产业集聚区管委会" in _orgs("县产业集聚区管委会主任王东出席。")
+    assert "区管委会" not in _orgs("县产业集聚区管委会主任王东出席。")

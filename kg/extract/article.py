@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from bisect import bisect_left
+from dataclasses import replace
 
-from kg.extract.orgs import extract_orgs
+from kg.extract.orgs import extract_orgs, position_org
 from kg.extract.people import extract_people
 from kg.extract.places import extract_places
 from kg.extract.programs import base_name, extract_programs
@@ -78,4 +79,5 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     )
     program_links = _program_links(list(mentions), sents)
     links = tuple(dict.fromkeys([*place_links, *_org_links(orgs, places), *program_links]))
-    return Extraction(article, mentions, tuple(dict.fromkeys(people.positions)), links)
+    positions = (replace(p, org=position_org(p.role, p.org)) for p in people.positions)
+    return Extraction(article, mentions, tuple(dict.fromkeys(positions)), links)

@@ -654,3 +654,57 @@ def party_centre(text: str) -> list[Mention]:
         for m in _CENTRE.finditer(text)
         if _word_ends_at(text, max(0, m.start() - 2), m.start())
     ]
+
+
+# --- the organization of a position --------------------------------------------------
+
+# what a title chain leaves at the end of the organization's text: 原 (former), 常务
+# (主席团常务主席), a rank (一级调研员)
+_POST_TAIL = re.compile(r"(?:原副?|前|常务|[一二三四]级)+$")
+# a head's title names its unit's kind: 统战部长 is the 部长 of 统战部
+_HEAD_OF = {
+    "部长": "部",
+    "局长": "局",
+    "厅长": "厅",
+    "处长": "处",
+    "科长": "科",
+    "所长": "所",
+    "站长": "站",
+    "社长": "社",
+    "台长": "台",
+    "馆长": "馆",
+    "队长": "队",
+}
+_DOUBLED_LEVEL = re.compile(r"([省市县区镇乡])\1(政府)$")  # 某区区政府 (from 某区区长)
+_BODY_ENDS = frozenset("协联会社委办局院所团队")  # 作协: jieba reads it as a verb
+_NO_ORG_TAGS = frozenset({"v", "vd", "d", "t", "p", "c", "r", "u", "f", "m"})
+
+
+def position_org(role: str, org: str | None) -> str | None:
+    """The organization of a position as a title chain wrote it, made a name: the tail of
+    a longer title dropped (市政协原 -> 市政协), the unit a head's title names added
+    (市委统战 + 部长 -> 市委统战部), a verb or a person's name before it cut off; None
+    when what is left names no organization (名政协, 党委, 说起)."""
+    if not org:
+        return org
+    name = _POST_TAIL.sub("", org)
+    unit = next((u for t, u in _HEAD_OF.items() if role.endswith(t)), "")
+    if unit and not name.endswith(unit) and _suffix_of(name) not in lexicon.org_suffixes():
+        name += unit if _anchored(name) else ""
+    name = _DOUBLED_LEVEL.sub(r"\1\2", name)
+    if name in lexicon.national_orgs():
+        return name
+    name = name[left_extent(name, len(name), 0) :]
+    sfx = _suffix_of(name)
+    toks = words(name)
+    if len(name) < 2 or name in _BARE or name in _NOT_ORGS or _GENERIC_HEADS.match(name):
+        return None
+    if sfx in lexicon.org_suffixes():  # the title says it is a body: no place needed
+        head = name[: -len(sfx)]
+        ok = len(head) > 1 or head in "省市县区州盟旗镇乡村"
+    else:  # not a clause (某某要求) or a word of another kind (说起, 往届)
+        last = tag(toks[-1]) if toks and len(toks[-1]) > 1 else ""
+        ok = bool(toks) and (
+            last not in _NO_ORG_TAGS or (last == "v" and len(toks) == 1 and name[-1] in _BODY_ENDS)
+        )
+    return name if ok else None

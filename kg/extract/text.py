@@ -105,6 +105,13 @@ _CUT_TAGS = frozenset(
     {"v", "d", "ad", "p", "c", "r", "t", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"}
 )
 _PAIRING = frozenset("和及、")
+# words that make a following 区 a kind of zone (产业集聚区), not a lone level character
+_ZONE_WORDS = frozenset(
+    [
+        *"集聚 产业集聚 实验 综合实验 试验 示范 开发 高新 功能 保税 商务 物流 产业 工业".split(),
+        *"自贸 保护 景 园 片 街 矿 库".split(),
+    ]
+)
 # words that may sit inside an organization name but not inside a place name
 _STRICT_TAGS = frozenset({"vn", "a", "ad", "an", "i", "l"})
 
@@ -168,6 +175,7 @@ def _cut(window: str, clipped: bool, verbs: bool, strict: bool) -> int:
             and i > 0
             and toks[i - 1] not in places
             and toks[i - 1] != "团"
+            and not (tok == "区" and toks[i - 1] in _ZONE_WORDS)
         ):
             start = pos
         prev = tok
