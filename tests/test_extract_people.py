@@ -189,3 +189,34 @@ def test_people_credit_lines() -> None:
     persons, positions = _run(text)
     assert persons == {"周小川", "吴明远", "孙晓梅"}
     assert positions == {("孙晓梅", "责任编辑", None)}
+
+
+def test_people_names_before_titles() -> None:
+    persons, positions = _run(
+        "会议宣布：吴振华同志任市委书记。市里与南方科技大学陈永康教授合作建设实验室。"
+    )
+    assert {"吴振华", "陈永康"} <= persons
+    assert ("吴振华", "书记", "市委") in positions
+    assert ("陈永康", "教授", "南方科技大学") in positions
+
+
+def test_people_person_nouns_and_foreign_names() -> None:
+    persons, _ = _run("村民刘桂芳说，日子越过越好。友好城市市长约翰·史密斯一行应邀参加。")
+    assert {"刘桂芳", "约翰·史密斯"} <= persons
+
+
+def test_people_list_after_title_stops_at_an_organization() -> None:
+    persons, positions = _run("市政协副主席曹明、南阳军分区司令员夏天出席。")
+    assert persons == {"曹明", "夏天"}
+    assert ("夏天", "司令员", "南阳军分区") in positions
+
+
+def test_people_government_of_the_place_named_before() -> None:
+    _, positions = _run("许昌市委书记张建国、市长李卫东出席。")
+    assert ("李卫东", "市长", "许昌市政府") in positions
+
+
+def test_people_committee_is_not_a_member_title() -> None:
+    _, positions = _run("根据选举结果，周明当选为市人民代表大会常务委员会主任。")
+    assert ("周明", "主任", "市人民代表大会常务委员会") in positions
+    assert not any(role == "委员" for _, role, _ in positions)

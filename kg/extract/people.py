@@ -94,6 +94,7 @@ def _is_boundary_at(text: str, i: int) -> bool:
     return bool(_follower_re().match(text, i)) or title_at(text, i) is not None
 
 
+_FOREIGN_NAME = re.compile(rf"[{CJK_CLASS}]{{1,6}}(?:[·•][{CJK_CLASS}]{{1,6}})+")
 # dictionary tags of words that a name's third character does not open when they
 # follow it: verbs, adverbs, prepositions, conjunctions, time words, localizers
 _WORD_AFTER_TAGS = frozenset({"v", "vd", "d", "p", "c", "t", "f", "ad", "u", "r", "m", "q"})
@@ -116,6 +117,12 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
     or None."""
     if text[i : i + 1] == " ":
         i += 1
+    foreign = _FOREIGN_NAME.match(text, i)
+    if foreign:
+        # `吉奥夫·道森`, up to a word that follows names
+        dot = max(foreign.group(0).rfind("·"), foreign.group(0).rfind("•")) + i
+        end = foreign.end()
+        return next((k for k in range(dot + 2, end) if _is_boundary_at(text, k)), end)
     for n in (4, 3, 2):
         cand = text[i : i + n]
         if len(cand) == n and cand in known and _is_boundary_at(text, i + n):
@@ -197,7 +204,10 @@ def _base(title: str) -> str:
 
 def _place_of(org: str) -> str:
     """`魏都区委` -> `魏都区`; `市委` -> `市`."""
-    return _PARTY_BODY.sub("", org)
+    place = _PARTY_BODY.sub("", org)
+    if len(place) > 2 and place[-1] == place[-2] and place[-1] in _GOV_LEVELS:
+        place = place[:-1]  # `卫东区区委`
+    return place
 
 
 def _gov_org(title: str, org: str | None, prev: list[_Seg]) -> str:
@@ -331,6 +341,12 @@ def _chain_before(text: str, ts: int, floor: int) -> tuple[list[_Seg], str | Non
         seg = _split_org_title(part)
         if seg is None:
             break
+        cut = _after_name(seg.org) if seg.org else None
+        if cut is not None:
+            # `市长甲在…会见某集团董事局主席、行政总裁乙`: the chain starts after 甲
+            seg.org = _trim_left(cut)[1] or None
+            segs.insert(0, seg)
+            return segs, own or None, p, ""
         segs.insert(0, seg)
     if own and own[-1] in "及和与":
         # `甲、乙及秘书长丙`: the title starts a new item of the list, not a chain
@@ -342,6 +358,99 @@ def _chain_before(text: str, ts: int, floor: int) -> tuple[list[_Seg], str | Non
     else:
         own = kept
     return segs, own or None, p, before
+
+
+def _after_name(org: str) -> str | None:
+    """The text after the last `title NAME` inside an organization's text, or None."""
+    last = None
+    for m in titles_in(org):
+        last = m
+    if last is None:
+        return None
+    e = read_name(org, last.end())
+    return org[e:] if e is not None else None
+
+
+# titles written after a name that make a post (`甲教授`); other titles after a name
+# only show that it is one (`甲书记`)
+_TITLES_AFTER_NAME = frozenset(
+    {"教授", "副教授", "研究员", "副研究员", "院士", "工程师", "高级工程师"}
+)
+_COMRADE = re.compile("同志")
+# characters after which a name may start: function words
+_BEFORE_NAME = frozenset("了的是和与及在对向把将为由据给跟同让请经")
+
+
+@cache
+def _org_suffixes() -> tuple[str, ...]:
+    return tuple(lexicon.org_suffixes())
+
+
+@cache
+def _org_words_of(title: str) -> tuple[str, ...]:
+    """The organization suffixes that open with a title (委员 -> 委员会)."""
+    return tuple(x for x in lexicon.org_suffixes() if x.startswith(title) and x != title)
+
+
+def _inside_org_word(text: str, ts: int, title: str) -> bool:
+    return any(text.startswith(w, ts) for w in _org_words_of(title))
+
+
+def _weak_name(cand: str, known: frozenset[str]) -> bool:
+    """A name read with no title after it: of name shape, not a place, not opening with
+    an ordinary two-character word (`宣传`, `督察`), its given name's characters seen in
+    names (given_chars.tsv)."""
+    if cand in known:
+        return True
+    if not name_shape(cand) or _is_place(cand) or _opens_noun(cand, 0):
+        return False
+    given = lexicon.given_chars()
+    return all(c in given for c in cand[-2 if len(cand) == 3 else -1 :])
+
+
+def _name_before(text: str, j: int, floor: int, known: frozenset[str]) -> int | None:
+    """Start of a name that ends at text[j] and stands after the sentence's start, a
+    punctuation mark, a function word or an organization's name (`大学甲教授`)."""
+    for n in (3, 2):
+        s = j - n
+        if s < floor:
+            continue
+        if not _weak_name(text[s:j], known):
+            continue
+        if (
+            s == floor
+            or not is_cjk(text[s - 1])
+            or text[s - 1] in _BEFORE_NAME
+            or text[max(floor, s - 6) : s].endswith(_org_suffixes())
+        ):
+            return s
+    return None
+
+
+@cache
+def _person_noun_re() -> re.Pattern[str]:
+    nouns = sorted(lexicon.words("person_nouns.tsv"), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, nouns)))
+
+
+def _after_person_nouns(
+    text: str, sent: Sentence, known: frozenset[str]
+) -> list[tuple[int, int]]:
+    """`村民甲`, `科研人员乙`: a name right after a noun for a kind of people, ending where a
+    name may end."""
+    out = []
+    for m in _person_noun_re().finditer(text, sent.start, sent.end):
+        if _opens_noun(text, m.end()):
+            continue
+        e = read_name(text, m.end(), known)
+        if (
+            e is not None
+            and text[m.end()] != " "
+            and _is_boundary_at(text, e)
+            and _weak_name(text[m.end() : e], known)
+        ):
+            out.append((m.end(), e))
+    return out
 
 
 @dataclass
@@ -377,6 +486,8 @@ def extract_people(
         first = bisect_left(title_starts, sent.start)
         for ts, te, title in title_hits[first : bisect_left(title_starts, sent.end)]:
             kind = lexicon.titles()[title]
+            if _inside_org_word(text, ts, title):
+                continue  # 委员 in 委员会, 主席 in 主席团
             if kind == "national":
                 s = read_name_back(text, ts, sent.start, known)
                 if s is not None:
@@ -387,12 +498,17 @@ def extract_people(
             segs, own, cstart, before = _chain_before(text, ts, sent.start)
             segs.append(_Seg(own, title, kind))
             roles = _resolve_chain(segs)
-            if not own and len(segs) == 1 and kind == "post" and last_org:
-                prev = text[ts - 1 : ts]
+            prev = text[ts - 1 : ts]
+            if not own and len(segs) == 1 and kind in ("post", "party") and last_org:
                 # `副主席甲、乙及秘书长丙`; `主任甲，副主任乙、丙`: the title of the same
                 # body, which the sentence named last
                 if prev in "及和与、" or (prev in "，,；;" and _base(title) == _base(last_title)):
                     roles = [(title, last_org)]
+            elif not own and len(segs) == 1 and kind == "gov" and last_org and prev in "、，,":
+                # `鹤壁市委书记甲、市长乙`: the government of the place just named
+                place = _place_of(last_org)
+                if len(place) > 1 and place.endswith(_level(title)):
+                    roles = [(title, place + "政府")]
             if before.endswith(_PAST_WORDS):
                 roles = []  # `曾任市长`: no position now
             names = _name_run(text, te, sent.end, known, spaces=kind == "press")
@@ -402,11 +518,22 @@ def extract_people(
                 for verb in _BEFORE_CHAIN_VERBS:
                     if before.endswith(verb):
                         j = text.rfind(verb, cstart, ts)
+                        if j >= 2 and text[j - 2 : j] == "同志":
+                            j -= 2  # `甲同志任省委书记`
                         s = read_name_back(text, j, sent.start, known) if j >= 0 else None
                         if s is not None:
                             names.append((s, j))
                             rule = "name-verb-title"
                         break
+            if not names and kind != "national":
+                # `郑州轻工业大学甲教授`, `甲书记`: the name written before the title
+                s = _name_before(text, ts, sent.start, known)
+                if s is not None:
+                    person(s, ts, "name-title")
+                    if title in _TITLES_AFTER_NAME:
+                        org_s = left_extent(text, s, sent.start, verbs=False)
+                        org = text[org_s:s] if text[org_s:s].endswith(_org_suffixes()) else None
+                        position(text[s:ts], title, org, sent, "name-title")
             for s, e2 in names:
                 person(s, e2, rule)
                 for role, org in roles:
@@ -414,11 +541,18 @@ def extract_people(
             if roles and roles[-1][1]:
                 last_org = roles[-1][1]
                 last_title = title
+        for m in _COMRADE.finditer(text, sent.start, sent.end):
+            s = _name_before(text, m.start(), sent.start, known)
+            if s is not None:
+                person(s, m.start(), "name-title")
         _lists(text, sent, known, person)
         _comma_lists(text, sent, known, person)
         _leader_lists(text, sent, known, person)
     for s, e, rule in headline_and_speaker_names(text):
         person(s, e, rule)
+    for sent in sents:
+        for s, e in _after_person_nouns(text, sent, known):
+            person(s, e, "person-noun")
     for s, e, role in credit_names(text, known):
         person(s, e, "credit")
         if role:
@@ -516,6 +650,8 @@ def _name_run(
     while e is not None:
         if text[s] == " ":
             s += 1
+        if names and (not _is_boundary_at(text, e) or title_at(text, e) is not None):
+            break  # `…、信阳军分区司令员`, `…、宣传组组长`: an organization, not a name
         names.append((s, e))
         nxt = text[e : e + 1]
         if nxt in ("、", " ") and e < end and title_at(text, e + 1) is None:
@@ -589,7 +725,7 @@ def credit_names(text: str, known: frozenset[str]) -> list[tuple[int, int, str]]
 
 
 _HEADLINE_NAME = re.compile(rf"^(?:#+ *)?([{CJK_CLASS}]{{2,4}})[：:]", re.M)
-_SPEECH_VERB = re.compile("表示|指出|强调|介绍说|认为|说：|说:|坦言|告诉记者")
+_SPEECH_VERB = re.compile("表示|指出|强调|介绍说|认为|说[：:。，,]|坦言|告诉记者")
 _SPEECH = re.compile(
     rf"(?:^|(?<=[，。；！？,;!?：:“”\n]))([{CJK_CLASS}]{{2,3}}?)(?={_SPEECH_VERB.pattern})"
 )
