@@ -153,8 +153,9 @@ def cli(verbose: int) -> None:
               help="Also keep the pages and the graph in a persistent store in DIR "
                    "(kg query oxigraph:DIR reads it).")
 @click.option("--update", is_flag=True,
-              help="With --store: add PATHS to the pages already in the store (pages with "
-                   "the same content are not extracted again) instead of starting afresh.")
+              help="With --store: bring the store up to date instead of starting afresh: "
+                   "PATHS and changed files are read, the pages of deleted files dropped, "
+                   "unchanged files not read again (the result equals a fresh build).")
 def build(paths: tuple[Path, ...], out_dir: Path, city: str | None, formats: list[str],
           jobs: int | None, engine: str, scheduler: str | None, store: str | None,
           update: bool) -> None:
@@ -197,8 +198,10 @@ def build(paths: tuple[Path, ...], out_dir: Path, city: str | None, formats: lis
     click.echo(_shown(f"wrote {', '.join(map(str, written[:-1]))} and {written[-1]}"))
     click.echo("  ".join(f"{k}: {v}" for k, v in counts.items()))
     if store:
+        changes = (f" ({result.new_files} files added, {result.replaced} replaced, "
+                   f"{result.removed} removed)" if update else "")
         click.echo(_shown(f"store {store}: {len(result.pages)} pages, "
-                          f"{result.added} extracted by this build"))
+                          f"{result.added} extracted by this build{changes}"))
     if result.skipped:
         click.echo(f"kg: {len(result.skipped)} input(s) skipped; the graph holds the rest:",
                    err=True)

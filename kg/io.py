@@ -308,7 +308,7 @@ def read_page(path: Path, display: str | None = None) -> Page:
     except IsADirectoryError as e:
         raise InputError("a folder, not a file") from e
     except OSError as e:
-        raise InputError(_os_reason(e)) from e
+        raise InputError(os_reason(e)) from e
     d = detect(data)
     for note in d.notes:
         log.warning("%s: %s", name, note)
@@ -317,7 +317,8 @@ def read_page(path: Path, display: str | None = None) -> Page:
     return Page(name, cleaned, digest, d.encoding)
 
 
-def _os_reason(e: OSError) -> str:
+def os_reason(e: OSError) -> str:
+    """Why an OS call failed, in the words of kg's messages."""
     if e.errno == errno.ELOOP:
         return "symbolic link loop"
     if e.errno == errno.ENOENT:
@@ -333,7 +334,7 @@ def _not_a_file(p: Path) -> str:
     except OSError as e:
         if e.errno == errno.ENOENT and p.is_symlink():
             return "broken symbolic link"
-        return _os_reason(e)
+        return os_reason(e)
     if stat.S_ISFIFO(st.st_mode):
         return "a named pipe, not a file"
     return "not a regular file"
@@ -343,11 +344,34 @@ def _is_txt(name: str) -> bool:
     return name.lower().endswith(".txt") and not name.startswith(".")
 
 
-def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
+def input_root(paths: Iterable[Path]) -> Path:
+    """The folder the inputs are named relative to: the deepest folder holding every
+    input (a folder given, or the folder of a file given), whatever their order."""
+    tops = [os.path.abspath(p if p.is_dir() else p.parent) for p in paths]
+    return Path(os.path.commonpath(tops)) if tops else Path(os.path.abspath("."))
+
+
+def source_name(path: Path, root: Path) -> str:
+    """How a page names its file in the graph: its path relative to `root` (posix), or
+    its absolute path when it lies outside; bytes of a file name that are not UTF-8
+    are written as \\xNN, so the name is always text."""
+    absolute = os.path.abspath(path)
+    rel = os.path.relpath(absolute, root)
+    name = absolute if rel == ".." or rel.startswith(("../", "..\\")) else rel
+    return os.fsencode(Path(name).as_posix()).decode("utf-8", "backslashreplace")
+
+
+def find_inputs(
+    paths: Iterable[Path], root: Path | None = None
+) -> tuple[list[Path], list[Skipped]]:
     """Input files: each path as given, folders searched recursively for *.txt (any
     case; hidden files and folders such as .git or .ipynb_checkpoints are left out), in
-    a stable (sorted) order. What cannot be read (a missing path, a broken link, a link
-    loop, a folder that cannot be listed) is reported as Skipped, not raised."""
+    the order of their names relative to `root` (by default `input_root(paths)`), so the
+    same files named in any order give the same build. What cannot be read (a missing
+    path, a broken link, a link loop, a folder that cannot be listed, a link inside a
+    folder to a file outside it) is reported as Skipped, not raised."""
+    paths = list(paths)
+    root = root if root is not None else input_root(paths)
     files: list[Path] = []
     skipped: list[Skipped] = []
     for p in paths:
@@ -358,19 +382,28 @@ def find_inputs(paths: Iterable[Path]) -> tuple[list[Path], list[Skipped]]:
         elif p.is_file():
             files.append(p)
         elif os.path.lexists(p):
-            skipped.append(Skipped(p.as_posix(), _not_a_file(p)))
+            skipped.append(Skipped(shown_path(p), _not_a_file(p)))
         else:
-            skipped.append(Skipped(str(p), "no such file or folder"))
-    return list(dict.fromkeys(files)), skipped
+            skipped.append(Skipped(shown_path(p), "no such file or folder"))
+    unique = {os.path.abspath(f): f for f in files}
+    ordered = sorted(unique.values(), key=lambda f: (source_name(f, root), os.fsencode(f)))
+    return ordered, sorted(skipped, key=lambda s: s.path)
+
+
+def shown_path(p: Path | str) -> str:
+    """A path as given, as text: bytes that are not UTF-8 written as \\xNN."""
+    p = Path(p)
+    return os.fsencode(p.as_posix()).decode("utf-8", "backslashreplace")
 
 
 def _walk(root: Path) -> tuple[list[Path], list[Skipped]]:
     found: list[Path] = []
     bad: list[Skipped] = []
+    inside = os.path.realpath(root)
 
     def unreadable(e: OSError) -> None:
-        where = Path(e.filename).as_posix() if e.filename else root.as_posix()
-        bad.append(Skipped(where, f"cannot list folder: {_os_reason(e)}"))
+        where = Path(e.filename) if e.filename else root
+        bad.append(Skipped(shown_path(where), f"cannot list folder: {os_reason(e)}"))
 
     for top, dirs, names in os.walk(root, onerror=unreadable):
         dirs[:] = [d for d in dirs if not d.startswith(".")]
@@ -378,11 +411,18 @@ def _walk(root: Path) -> tuple[list[Path], list[Skipped]]:
             if not _is_txt(n):
                 continue
             f = Path(top) / n
-            if f.is_file():
+            if f.is_symlink() and f.exists() and not _within(os.path.realpath(f), inside):
+                bad.append(Skipped(shown_path(f), "a link to a file outside the input "
+                                                   "folder; not followed"))
+            elif f.is_file():
                 found.append(f)
             elif not f.is_dir():
-                bad.append(Skipped(f.as_posix(), _not_a_file(f)))
-    return sorted(found), sorted(bad, key=lambda s: s.path)
+                bad.append(Skipped(shown_path(f), _not_a_file(f)))
+    return found, bad
+
+
+def _within(path: str, folder: str) -> bool:
+    return path == folder or path.startswith(folder.rstrip(os.sep) + os.sep)
 
 
 def iter_pages(files: Iterable[Path]) -> Iterator[Page | Skipped]:
@@ -391,8 +431,8 @@ def iter_pages(files: Iterable[Path]) -> Iterator[Page | Skipped]:
         try:
             yield read_page(f)
         except InputError as e:
-            log.warning("skipped %s: %s", f, e)
-            yield Skipped(f.as_posix(), str(e))
+            log.warning("skipped %s: %s", shown_path(f), e)
+            yield Skipped(shown_path(f), str(e))
 
 
 def atomic_write(path: Path, data: bytes | str) -> None:
@@ -411,7 +451,7 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp, fd = _temp_beside(path)
     except OSError as e:
-        raise OutputError(f"cannot write {path}: {_os_reason(e)}") from e
+        raise OutputError(f"cannot write {path}: {os_reason(e)}") from e
     try:
         with os.fdopen(fd, "wb") as f:
             write(f)
@@ -422,9 +462,59 @@ def atomic_write_with(path: Path, write: Callable[[BinaryIO], object]) -> None:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
         if isinstance(e, OSError):
-            raise OutputError(f"cannot write {path}: {_os_reason(e)}") from e
+            raise OutputError(f"cannot write {path}: {os_reason(e)}") from e
         raise
     _fsync_dir(path.parent)
+
+
+class Staged:
+    """Outputs that change together or not at all: each is written in full to a hidden
+    temporary file beside its target and flushed to disk (`write`, `write_with`); only
+    when every one is written does `commit` rename them over their targets, one after
+    the other (renames need no space and do not fail half-way for lack of it). Leaving
+    the `with` block without a commit removes the temporary files and leaves the
+    targets as they were."""
+
+    def __init__(self) -> None:
+        self._ready: list[tuple[Path, Path]] = []
+
+    def __enter__(self) -> Staged:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        for tmp, _ in self._ready:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+        self._ready.clear()
+
+    def write(self, path: Path, data: bytes | str) -> None:
+        payload = data.encode("utf-8") if isinstance(data, str) else data
+        self.write_with(path, lambda f: f.write(payload))
+
+    def write_with(self, path: Path, write: Callable[[BinaryIO], object]) -> None:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            tmp, fd = _temp_beside(path)
+        except OSError as e:
+            raise OutputError(f"cannot write {path}: {os_reason(e)}") from e
+        self._ready.append((tmp, path))
+        try:
+            with os.fdopen(fd, "wb") as f:
+                write(f)
+                f.flush()
+                os.fsync(f.fileno())
+        except OSError as e:
+            raise OutputError(f"cannot write {path}: {os_reason(e)}") from e
+
+    def commit(self) -> None:
+        try:
+            for tmp, path in self._ready:
+                os.replace(tmp, path)
+        except OSError as e:
+            raise OutputError(f"cannot write {path}: {os_reason(e)}") from e
+        for folder in dict.fromkeys(path.parent for _, path in self._ready):
+            _fsync_dir(folder)
+        self._ready.clear()
 
 
 def _temp_beside(path: Path) -> tuple[Path, int]:

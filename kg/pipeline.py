@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import re
 import time
 from collections import Counter
@@ -32,13 +33,30 @@ from kg.engine import Beside, Engine, default_jobs, gc_paused, make_engine
 from kg.extract import extract_article
 from kg.extract.people import _is_boundary_at
 from kg.extract.text import filter_spans, mention_order, name_shape
-from kg.io import InputError, Skipped, atomic_write, atomic_write_with, find_inputs
+from kg.io import (
+    InputError,
+    Skipped,
+    Staged,
+    find_inputs,
+    input_root,
+    os_reason,
+    shown_path,
+    source_name,
+)
 from kg.matcher import Matcher
 from kg.model import Extraction, Mention, Page
 from kg.rdf import quads, text_triples, to_graph, write_turtle
 from kg.resolve import Resolved
 from kg.segment import split_articles
-from kg.store import PageCache, PageRow, StoreError, check_cache, parse_spec, replace_graph
+from kg.store import (
+    Origin,
+    PageCache,
+    PageRow,
+    StoreError,
+    check_cache,
+    parse_spec,
+    replace_graph,
+)
 from kg.units import PART_CHARS, SPLIT_BYTES, Unit, estimate_units, read_unit, units
 
 log = logging.getLogger(__name__)
@@ -47,6 +65,9 @@ log = logging.getLogger(__name__)
 _CONFIDENT = frozenset({"title-chain", "title-name", "name-verb-title",
                         "name-before-national-title", "name-list"})
 _BATCH_BYTES = 1 << 19  # pass-2 task size
+# a file modified less than this before it is read may change again within the same
+# modification time (file systems keep it to a clock tick): --update checks its content
+_RACY_NS = 2_000_000_000
 _BEFORE_NAME_OK = re.compile(r"[^\u3400-\u9fff]|[了的是和与及在对向把将为由据、长记员席任理]")
 
 
@@ -67,6 +88,10 @@ class BuildResult:
     skipped: list[Skipped] = field(default_factory=list)
     added: int = 0  # pages extracted by this build; the others came from the store
     store: Path | None = None  # the oxigraph store the graph was written to
+    # --update: files new to the store, files read again as they changed, files gone
+    new_files: int = 0
+    replaced: int = 0
+    removed: int = 0
 
     @cached_property
     def graph(self) -> Graph:
@@ -153,7 +178,7 @@ class _Clock:
 @dataclass(frozen=True)
 class _Context:
     city: str | None
-    known: frozenset[str]  # digests of pages already in the store: not extracted again
+    known: frozenset[bytes]  # files whose pages are in the store unchanged: not read again
 
 
 @dataclass(frozen=True)
@@ -166,19 +191,29 @@ class _Extracted:
     names: frozenset[str] = frozenset()
     data: bytes = b""
     skipped: Skipped | None = None
+    origin: Origin | None = None
+
+
+def _file_key(path: str | Path) -> bytes:
+    """A file as the page cache knows it: its absolute path as the OS spells it."""
+    return os.fsencode(os.path.abspath(path))
 
 
 def _pass1(unit: Unit, ctx: _Context) -> _Extracted:
     try:
+        st = os.stat(unit.path)  # before reading: a later change shows as a change
+        racy = st.st_mtime_ns > time.time_ns() - _RACY_NS
         page = read_unit(unit)
     except InputError as e:
-        return _Extracted(unit, skipped=Skipped(unit.source, str(e)))
-    if page.digest in ctx.known:
-        return _Extracted(unit)
+        return _Extracted(unit, skipped=Skipped(shown_path(unit.path), str(e)))
+    except OSError as e:
+        return _Extracted(unit, skipped=Skipped(shown_path(unit.path), os_reason(e)))
     r = extract_page(page, ctx.city)
     row = PageRow(0, page.source, page.digest, page.encoding, r.home_city, len(r.extractions))
     data = codec.dumps(r.extractions)
-    return _Extracted(unit, row, confident_names([r]), data)
+    file = unit.source.rsplit("#", 1)[0] if unit.part else unit.source
+    origin = Origin(file, unit.part, _file_key(unit.path), st.st_size, st.st_mtime_ns, racy)
+    return _Extracted(unit, row, confident_names([r]), data, origin=origin)
 
 
 class _Known:
@@ -242,26 +277,31 @@ def _extract_all(
     progress: Callable[[int, int], None] | None,
     split_bytes: int,
     part_chars: int,
-) -> int:
-    """Pass 1 over every input; returns how many pages were added to the cache."""
+    root: Path,
+) -> set[bytes]:
+    """Pass 1 over every input whose pages are not in the cache already; returns the
+    files whose pages it added."""
+    known = cache.paths()
 
     def work() -> Iterator[Unit]:
-        for u in units(files, split_bytes, part_chars):
+        for u in units(files, split_bytes, part_chars, root):
             if isinstance(u, Skipped):
                 log.warning("skipped %s: %s", u.path, u.reason)
                 skipped.append(u)
-            else:
+            elif _file_key(u.path) not in known:
                 yield u
+            elif progress:
+                progress(u.file_index + 1, len(files))
 
-    added = 0
-    ctx = _Context(city, cache.digests())
+    added: set[bytes] = set()
+    ctx = _Context(city, known)
     for res in engine.map(_pass1, work(), ctx, warm=warm):
         if res.skipped is not None:
             log.warning("skipped %s: %s", res.skipped.path, res.skipped.reason)
             skipped.append(res.skipped)
-        elif res.row is not None:
-            cache.add(res.row, res.names, res.data)
-            added += 1
+        elif res.row is not None and res.origin is not None:
+            cache.add(res.row, res.names, res.data, res.origin)
+            added.add(res.origin.path)
         if progress:
             progress(res.unit.file_index + 1, len(files))
     return added
@@ -285,13 +325,16 @@ def build_graph(
 
     jobs: worker processes for both passes (None: every core); engine "dask" runs them
     on the dask.distributed `scheduler` (an address) or on a local cluster. store
-    `oxigraph:DIR` keeps the pages and the graph in DIR; with `update`, pages already
-    there are not read or extracted again, and the new ones are added to them (the
-    graph equals a build of the old and the new pages together, in that order).
+    `oxigraph:DIR` keeps the pages and the graph in DIR; with `update`, the files of
+    pages already there are not read again unless they changed (by size and
+    modification time), the pages of files that are gone are dropped and the new files
+    are added: the graph equals a fresh build of the store's files and `paths` as they
+    are now. Pages are taken in the order of their names relative to the inputs'
+    folder, so the same files named in any order give the same graph.
     Files larger than `split_bytes` are read in parts of about `part_chars` characters.
     """
     clock = _Clock()
-    files, skipped = find_inputs([Path(p) for p in paths])
+    given = [Path(p) for p in paths]
     root = parse_spec(store) if store is not None else None
     if update and root is None:
         raise StoreError("--update needs --store oxigraph:DIR")
@@ -300,11 +343,25 @@ def build_graph(
         if not update:
             cache.clear()
         check_cache(cache, city, update)
+        # pages are named relative to the folder of the inputs; a store keeps the
+        # folder of its first build, so that its pages keep their names
+        kept_root = cache.meta().get("root", "") if update else ""
+        top = Path(os.fsdecode(bytes.fromhex(kept_root))) if kept_root else input_root(given)
+        cache.set_meta({"root": os.fsencode(top).hex()})
+        files, skipped = find_inputs(given, top)
+        changes = cache.reconcile() if update else None
+        if changes is not None and changes.changed:
+            # a changed file is read again even when this build does not name it
+            named = {_file_key(f) for f in files}
+            extra = [f for f in changes.changed if _file_key(f) not in named]
+            files = sorted([*files, *extra], key=lambda f: (source_name(f, top), os.fsencode(f)))
         if engine == "local" and jobs != 1:  # no more processes than pages
             jobs = min(jobs or default_jobs(), estimate_units(files, split_bytes, part_chars))
         with make_engine(engine, jobs, scheduler) as eng:
-            added = _extract_all(eng, files, cache, city, skipped, progress,
-                                 split_bytes, part_chars)
+            before = len(cache)
+            added_files = _extract_all(eng, files, cache, city, skipped, progress,
+                                       split_bytes, part_chars, top)
+            added = len(cache) - before
             clock.lap("pass 1: read and extracted %d pages (%s engine, %d jobs)",
                       added, eng.name, eng.jobs)
             # pass 2: the workers propagate the names and work out each article's
@@ -322,7 +379,10 @@ def build_graph(
             clock.lap("wrote the graph to the store %s", root)
     finally:
         cache.close()
-    return BuildResult(resolved, rows, skipped, added, root)
+    replaced = {_file_key(f) for f in changes.changed} & added_files if changes else set()
+    return BuildResult(resolved, rows, skipped, added, root,
+                       new_files=len(added_files - replaced), replaced=len(replaced),
+                       removed=changes.removed if changes else 0)
 
 
 @gc_paused()
@@ -337,28 +397,30 @@ def write_outputs(
 
     clock = _Clock()
     html = out_dir / "graph.html"
-    # the page is drawn in a child process while this one writes the graph files
-    # (written here afterwards: a build stopped half-way never leaves a new page
-    # beside an old graph)
+    # the page is drawn in a child process while this one writes the graph files; all
+    # outputs are staged and renamed into place together once every one is written, so
+    # a build that fails half-way (a full disk) leaves the previous outputs as they were
     drawing = Beside(lambda: to_html(text_triples(result.resolved)).encode("utf-8"))
     written = []
-    try:
-        for fmt in formats:
-            if fmt == "ttl":  # streamed to the file as it is made
-                path = out_dir / "graph.ttl"
-                atomic_write_with(path, lambda f: write_turtle(quads(result.resolved), f))
-            else:
-                from kg.export import FORMATS, serialize
+    with Staged() as staged:
+        try:
+            for fmt in formats:
+                if fmt == "ttl":  # streamed to the file as it is made
+                    path = out_dir / "graph.ttl"
+                    staged.write_with(path, lambda f: write_turtle(quads(result.resolved), f))
+                else:
+                    from kg.export import FORMATS, serialize
 
-                path = out_dir / f"graph.{FORMATS[fmt]}"
-                atomic_write(path, serialize(result.graph, fmt))
-            written.append(path)
-            clock.lap("wrote %s", path)
-    except BaseException:
-        drawing.cancel()
-        raise
-    atomic_write(html, drawing.result())
-    written.append(html)
+                    path = out_dir / f"graph.{FORMATS[fmt]}"
+                    staged.write(path, serialize(result.graph, fmt))
+                written.append(path)
+                clock.lap("wrote %s", path)
+        except BaseException:
+            drawing.cancel()
+            raise
+        staged.write(html, drawing.result())
+        written.append(html)
+        staged.commit()
     clock.lap("wrote %s", html)
     return written, {"pages": len(result.pages), **counts(result.resolved)}
 

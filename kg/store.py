@@ -2,12 +2,14 @@
 
 `kg build --store oxigraph:DIR` keeps, in DIR:
 
-- `pages.sqlite`: one row per page (content digest, source, home city, the confident
-  names it contributes, and its pass-1 extractions with their article texts as data:
-  kg.codec's JSON, never a format whose reading runs code).
+- `pages.sqlite`: one row per page (content digest, source, the file it was read from
+  with its size and modification time, home city, the confident names it contributes,
+  and its pass-1 extractions with their article texts as data: kg.codec's JSON, never a
+  format whose reading runs code). Pages are read back in the order of their names, the
+  order a fresh build reads them in.
   A build streams pass-1 results here instead of holding them in memory; a temporary
-  cache does the same for builds without a store. `--update` reads it to add new pages
-  without re-reading or re-extracting the old ones.
+  cache does the same for builds without a store. `--update` reads it to extract only the
+  files that are new or changed and to drop the pages of files that are gone.
 - `graph/`: a pyoxigraph (RocksDB) store holding the graph in its default graph,
   replaced as a whole after each build (written beside and swapped in). `kg query
   oxigraph:DIR` reads it with native SPARQL through oxrdflib's rdflib store.
@@ -18,6 +20,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import sqlite3
 import tempfile
@@ -76,6 +79,30 @@ def extraction_fingerprint() -> str:
 
 
 @dataclass(frozen=True)
+class Origin:
+    """The file a page was read from: its name in the graph (io.source_name), the part
+    of a split file (0: whole), its path as the OS spells it, size and modification
+    time (what `--update` compares to see that a file changed)."""
+
+    file: str
+    part: int
+    path: bytes
+    size: int
+    mtime_ns: int
+    racy: bool = False  # modified so shortly before it was read that a later change
+    # could keep the same time: `reconcile` compares its content too
+
+
+@dataclass(frozen=True)
+class Reconciled:
+    """What `PageCache.reconcile` found: the files whose pages were dropped because the
+    file changed (to be read again) and how many files are gone."""
+
+    changed: list[Path]
+    removed: int
+
+
+@dataclass(frozen=True)
 class PageRow:
     """What the cache knows about a page without decoding its extractions."""
 
@@ -117,13 +144,15 @@ class PageCache:
             CREATE TABLE IF NOT EXISTS pages (
                 seq INTEGER PRIMARY KEY, source TEXT NOT NULL, digest TEXT NOT NULL,
                 encoding TEXT NOT NULL, home_city TEXT, articles INTEGER NOT NULL,
-                names TEXT NOT NULL, data BLOB NOT NULL);
-            CREATE INDEX IF NOT EXISTS pages_digest ON pages (digest);
+                names TEXT NOT NULL, data BLOB NOT NULL, file TEXT NOT NULL,
+                part INTEGER NOT NULL, path BLOB NOT NULL, size INTEGER NOT NULL,
+                mtime_ns INTEGER NOT NULL, racy INTEGER NOT NULL);
+            CREATE INDEX IF NOT EXISTS pages_path ON pages (path);
             """
         )
         columns = [r[1] for r in self.db.execute("PRAGMA table_info(pages)")]
         if columns != ["seq", "source", "digest", "encoding", "home_city", "articles",
-                       "names", "data"]:
+                       "names", "data", "file", "part", "path", "size", "mtime_ns", "racy"]:
             raise sqlite3.DatabaseError("its pages table has other columns")
 
     # metadata ------------------------------------------------------------------
@@ -137,17 +166,51 @@ class PageCache:
     def __len__(self) -> int:
         return int(self.db.execute("SELECT COUNT(*) FROM pages").fetchone()[0])
 
-    def digests(self) -> frozenset[str]:
-        return frozenset(d for (d,) in self.db.execute("SELECT digest FROM pages"))
+    def paths(self) -> frozenset[bytes]:
+        """The files (as the OS spells them) whose pages are in the cache."""
+        return frozenset(p for (p,) in self.db.execute("SELECT DISTINCT path FROM pages"))
 
-    def add(self, row: PageRow, names: Iterable[str], data: bytes) -> None:
-        """Append a page (its seq is assigned here, after every page already in)."""
+    def add(self, row: PageRow, names: Iterable[str], data: bytes, origin: Origin) -> None:
+        """Add a page (its seq is assigned here)."""
         self.db.execute(
-            "INSERT INTO pages (source, digest, encoding, home_city, articles, names, data) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO pages (source, digest, encoding, home_city, articles, names, data, "
+            "file, part, path, size, mtime_ns, racy) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (row.source, row.digest, row.encoding, row.home_city, row.articles,
-             "\n".join(sorted(names)), data),
+             "\n".join(sorted(names)), data, origin.file, origin.part, origin.path,
+             origin.size, origin.mtime_ns, int(origin.racy)),
         )
+
+    def reconcile(self) -> Reconciled:
+        """Drop the pages of files that are gone or changed since they were read (by
+        size and modification time, and by content where the time cannot tell): what
+        stays is what a fresh build would read."""
+        from kg.io import InputError, read_page
+
+        changed: list[Path] = []
+        removed = 0
+        files = self.db.execute(
+            "SELECT path, size, mtime_ns, MAX(racy), MAX(part), MIN(digest) FROM pages "
+            "GROUP BY path ORDER BY file").fetchall()
+        for path, size, mtime_ns, racy, parts, digest in files:
+            try:
+                st = os.stat(path)
+            except OSError:
+                st = None
+            if st is not None and (st.st_size, st.st_mtime_ns) == (size, mtime_ns):
+                if not racy:
+                    continue
+                try:
+                    if not parts and read_page(Path(os.fsdecode(path))).digest == digest:
+                        continue
+                except InputError:
+                    pass
+            self.db.execute("DELETE FROM pages WHERE path = ?", (path,))
+            if st is None:
+                removed += 1
+            else:
+                changed.append(Path(os.fsdecode(path)))
+        return Reconciled(changed, removed)
 
     def names(self) -> frozenset[str]:
         """Every confident name any page contributed."""
@@ -159,13 +222,15 @@ class PageCache:
 
     def rows(self) -> list[PageRow]:
         return [PageRow(*r) for r in self.db.execute(
-            "SELECT seq, source, digest, encoding, home_city, articles FROM pages ORDER BY seq")]
+            "SELECT seq, source, digest, encoding, home_city, articles FROM pages "
+            "ORDER BY file, path, part")]
 
     def data(self) -> Iterator[tuple[PageRow, bytes]]:
-        """Every page with its encoded extractions (kg.codec), in build order, streamed."""
+        """Every page with its encoded extractions (kg.codec), in the order of their
+        names (a fresh build's order, whatever order the pages were added in), streamed."""
         cur = self.db.execute(
             "SELECT seq, source, digest, encoding, home_city, articles, data "
-            "FROM pages ORDER BY seq")
+            "FROM pages ORDER BY file, path, part")
         for *row, data in cur:
             yield PageRow(*row), data
 

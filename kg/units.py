@@ -2,7 +2,7 @@
 
 An input file is one page. A huge file (a year of a paper saved as one text) is cut
 into parts of about `part_chars` characters at paragraph breaks, read as a stream, and
-each part is a page of its own (source `path#k`), so no process ever holds the whole
+each part is a page of its own (source `name#k`), so no process ever holds the whole
 file. The cut points depend on the file alone, so every engine and job count cuts the
 same way.
 """
@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from kg.clean import clean
-from kg.io import InputError, Skipped, decode, read_page
+from kg.io import InputError, Skipped, decode, input_root, read_page, shown_path, source_name
 from kg.model import Page
 
 SPLIT_BYTES = 8 * 2**20  # files larger than this are read in parts
@@ -30,11 +30,12 @@ class Unit:
     """One page to extract: a whole file (text None: the worker reads it) or a part
     of a huge file (its decoded text travels with the task)."""
 
-    source: str  # Page.source: the path, or `path#k` for part k of a split file
+    source: str  # Page.source: the file's name (io.source_name), `name#k` for part k
     path: str
     file_index: int  # position of the file among the inputs (for progress)
     text: str | None = None
     encoding: str = "utf-8"
+    part: int = 0  # k of a part of a split file, 0 for a whole file
 
 
 def read_unit(unit: Unit) -> Page:
@@ -48,24 +49,28 @@ def read_unit(unit: Unit) -> Page:
 
 
 def units(
-    files: Sequence[Path], split_bytes: int = SPLIT_BYTES, part_chars: int = PART_CHARS
+    files: Sequence[Path], split_bytes: int = SPLIT_BYTES, part_chars: int = PART_CHARS,
+    root: Path | None = None,
 ) -> Iterator[Unit | Skipped]:
-    """The units of the input files, in order; a huge file that cannot be decoded is
-    reported as Skipped."""
+    """The units of the input files, in order, named relative to `root` (by default the
+    folder holding them all); a huge file that cannot be decoded is reported as
+    Skipped."""
+    root = root if root is not None else input_root(files)
     for i, f in enumerate(files):
+        name = source_name(f, root)
         try:
             size = f.stat().st_size
         except OSError:
             size = 0  # let the worker report it
         if size <= split_bytes:
-            yield Unit(f.as_posix(), f.as_posix(), i)
+            yield Unit(name, str(f), i)
             continue
         try:
             enc = sniff_encoding(f)
             for k, text in enumerate(split_text(f, enc, part_chars), start=1):
-                yield Unit(f"{f.as_posix()}#{k}", f.as_posix(), i, text, enc)
+                yield Unit(f"{name}#{k}", str(f), i, text, enc, k)
         except (InputError, UnicodeDecodeError, OSError) as e:
-            yield Skipped(f.as_posix(), str(e))
+            yield Skipped(shown_path(f), str(e))
 
 
 def estimate_units(files: Sequence[Path], split_bytes: int = SPLIT_BYTES,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import http.server
 import json
+import os
 import pickle
 import signal
 import sqlite3
@@ -19,10 +20,18 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from rdflib import Graph
+from rdflib.compare import isomorphic
 
 from kg import codec
+from kg import io as io_mod
 from kg.cli import cli
 from kg.model import Article, Extraction, Link, Mention, Position
+from kg.pipeline import build_graph
+from kg.query import load
+from kg.rdf import quads, turtle
 from kg.store import PageCache, StoreError
 
 PAGE = (
@@ -270,3 +279,177 @@ def test_cli_escapes_control_characters_in_file_names(tmp_path: Path) -> None:
     assert r.exit_code == 3, r.output
     assert "\x1b" not in r.stderr and "\x07" not in r.stderr
     assert "\\x1b]0;owned\\x07\\x1b[31mred.txt" in r.stderr
+
+
+# --- inputs ----------------------------------------------------------------------------
+
+OTHER = "本报讯 6月5日，市长周启慧到柳林镇检查防汛工作，副市长冉小禾参加。\n"
+
+
+def _outputs(out: Path) -> tuple[bytes, bytes]:
+    return (out / "graph.ttl").read_bytes(), (out / "graph.html").read_bytes()
+
+
+def test_build_reads_a_file_whose_name_is_not_utf8(tmp_path: Path) -> None:
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "good.txt").write_text(PAGE, encoding="utf-8")
+    bad = os.path.join(os.fsencode(pages), b"bad\xe9name.txt")
+    with open(bad, "wb") as f:
+        f.write(OTHER.encode("utf-8"))
+    r = CliRunner().invoke(cli, ["build", str(pages), "-o", str(tmp_path / "out")])
+    assert r.exit_code == 0, r.output
+    ttl = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    assert "周启慧" in ttl and "王建国" in ttl
+    assert '"bad\\\\xe9name.txt"' in ttl  # the undecodable byte written as \xe9
+
+
+def test_build_same_files_in_any_order_and_from_any_folder(tmp_path: Path,
+                                                           monkeypatch: pytest.MonkeyPatch) -> None:
+    corpus = tmp_path / "corpus"
+    (corpus / "b").mkdir(parents=True)
+    (corpus / "a.txt").write_text(PAGE, encoding="utf-8")
+    (corpus / "b" / "c.txt").write_text(OTHER + PAGE.replace("王建国", "周启慧"), "utf-8")
+    a, c = corpus / "a.txt", corpus / "b" / "c.txt"
+    runs = {"forward": [str(a), str(c)], "backward": [str(c), str(a)]}
+    outs = []
+    for name, args in runs.items():
+        code, out = _build([*args, "-o", str(tmp_path / name)])
+        assert code == 0, out
+        outs.append(_outputs(tmp_path / name))
+    monkeypatch.chdir(corpus)
+    code, out = _build(["b/c.txt", "a.txt", "-o", str(tmp_path / "relative")])
+    assert code == 0, out
+    outs.append(_outputs(tmp_path / "relative"))
+    assert outs[0] == outs[1] == outs[2]
+    ttl = outs[0][0].decode("utf-8")
+    assert '"a.txt"' in ttl and '"b/c.txt"' in ttl and str(tmp_path) not in ttl
+
+
+def test_build_does_not_follow_a_link_out_of_the_input_folder(tmp_path: Path) -> None:
+    secret = tmp_path / "secret.txt"
+    secret.write_text("市委书记钱秘密到东湖区调研。\n", encoding="utf-8")
+    pages = tmp_path / "pages"
+    pages.mkdir()
+    (pages / "a.txt").write_text(PAGE, encoding="utf-8")
+    (pages / "b.txt").write_text(OTHER, encoding="utf-8")
+    (pages / "passwd.txt").symlink_to(secret)
+    (pages / "inside.txt").symlink_to(pages / "b.txt")  # a link within the folder is read
+    r = CliRunner().invoke(cli, ["build", str(pages), "-o", str(tmp_path / "out")])
+    assert r.exit_code == 3, r.output
+    assert "passwd.txt: a link to a file outside the input folder; not followed" in r.stderr
+    ttl = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    assert "钱秘密" not in ttl and "inside.txt" in ttl
+
+
+def test_build_outputs_change_together_or_not_at_all(tmp_path: Path,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    page = tmp_path / "a.txt"
+    page.write_text(PAGE, encoding="utf-8")
+    out = tmp_path / "out"
+    assert _build([str(page), "-o", str(out), "-f", "ttl,nt"])[0] == 0
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    page.write_text(OTHER, encoding="utf-8")
+    real = io_mod.Staged.write
+
+    def disk_full(self: io_mod.Staged, path: Path, data: bytes | str) -> None:
+        if path.name == "graph.html":
+            raise io_mod.OutputError(f"cannot write {path}: no space left on device")
+        real(self, path, data)
+
+    monkeypatch.setattr(io_mod.Staged, "write", disk_full)
+    code, text = _build([str(page), "-o", str(out), "-f", "ttl,nt"])
+    assert code == 2 and "no space left" in text
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no temp files left
+
+
+# --- --update -------------------------------------------------------------------------
+
+_NAMES = ["王建国", "赵立新", "周启慧", "冉小禾", "林晓阳", "甘晓慧"]
+_PLACES = ["青石县", "柳林镇", "东湖区"]
+
+
+def _page_text(k: int) -> str:
+    a, b = _NAMES[k % 6], _NAMES[(k + 2) % 6]
+    return (f"本报讯（记者 {_NAMES[(k + 4) % 6]}）{k % 12 + 1}月{k % 27 + 1}日，市委书记{a}到"
+            f"{_PLACES[k % 3]}调研。市委常委、副市长{b}参加。{b}表示，将抓好落实。\n")
+
+
+def _fresh(folder: Path) -> bytes:
+    return turtle(quads(build_graph([folder]).resolved))
+
+
+@settings(max_examples=12, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.lists(st.tuples(st.sampled_from(["add", "edit", "delete", "rename"]),
+                          st.integers(0, 50)), min_size=1, max_size=5))
+def test_update_equals_a_fresh_build_after_any_changes(
+        tmp_path_factory: pytest.TempPathFactory, ops: list[tuple[str, int]]) -> None:
+    base = tmp_path_factory.mktemp("update")
+    folder, store = base / "pages", f"oxigraph:{base / 'store'}"
+    folder.mkdir()
+    for k in range(3):
+        (folder / f"p{k}.txt").write_text(_page_text(k), encoding="utf-8")
+    build_graph([folder], store=store)
+    for op, k in ops:
+        present = sorted(folder.glob("*.txt"))
+        if op == "add" or not present:
+            (folder / f"n{k}.txt").write_text(_page_text(k + 7), encoding="utf-8")
+        elif op == "edit":
+            present[k % len(present)].write_text(_page_text(k + 3), encoding="utf-8")
+        elif op == "delete":
+            present[k % len(present)].unlink()
+        else:
+            present[k % len(present)].rename(folder / f"r{k}.txt")
+        if not list(folder.glob("*.txt")):
+            continue
+        updated = build_graph([folder], store=store, update=True)
+        assert turtle(quads(updated.resolved)) == _fresh(folder), ops
+    assert isomorphic(load(store), Graph().parse(data=_fresh(folder), format="turtle"))
+
+
+def test_update_says_what_it_added_replaced_and_removed(tmp_path: Path) -> None:
+    folder = tmp_path / "pages"
+    folder.mkdir()
+    for k in range(3):
+        (folder / f"p{k}.txt").write_text(_page_text(k), encoding="utf-8")
+    store = f"oxigraph:{tmp_path / 'store'}"
+    assert _build([str(folder), "--store", store, "-o", str(tmp_path / "o")])[0] == 0
+    (folder / "p0.txt").write_text(_page_text(9), encoding="utf-8")
+    (folder / "p1.txt").unlink()
+    (folder / "p3.txt").write_text(_page_text(4), encoding="utf-8")
+    (folder / "p4.txt").write_text(_page_text(5), encoding="utf-8")
+    code, out = _build([str(folder), "--store", store, "--update", "-o", str(tmp_path / "o")])
+    assert code == 0, out
+    assert "4 pages, 3 extracted by this build (2 files added, 1 replaced, 1 removed)" in out
+
+
+@pytest.fixture(scope="module")
+def small_graph(graph_file: Path) -> Graph:
+    return load(graph_file)
+
+
+_HOSTILE = st.text(alphabet=st.sampled_from([*'王建国"\'\\{}<>?.;# \n\tSELECT}UNION',
+                                              "\x00", "\ud7ff", "\U0001f600"]), max_size=30)
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(value=_HOSTILE)
+def test_query_parameters_are_values_never_query_text(small_graph: Graph, value: str) -> None:
+    from rdflib.namespace import RDFS, SKOS
+
+    from kg.query import QueryError, list_named, named
+
+    labels = {str(o) for p in (RDFS.label, SKOS.altLabel) for o in small_graph.objects(None, p)}
+    before = len(small_graph)
+    for nq in list_named():
+        if not nq.param_names:
+            continue
+        try:
+            rows = named(nq.name, small_graph, **dict.fromkeys(nq.param_names, value))
+        except QueryError:
+            continue
+        # a parameter is compared as a whole name: text that is no name finds nothing
+        assert rows == [] or value in labels, (nq.name, value, rows[:2])
+    assert len(small_graph) == before
