@@ -56,6 +56,14 @@ def program_suffixes() -> dict[str, str]:
 
 
 @cache
+def program_heads() -> dict[str, tuple[str, int, str]]:
+    """Head that ends an unquoted programme name -> (kind, least length of the name
+    before it, what else it needs)."""
+    rows = _rows("program_heads.tsv")
+    return {r[0].strip(): (r[1].strip(), int(r[2]), r[3].strip()) for r in rows}
+
+
+@cache
 def boundaries() -> frozenset[str]:
     return words("boundaries.tsv")
 

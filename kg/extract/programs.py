@@ -11,9 +11,10 @@ import re
 from functools import cache, lru_cache
 
 from kg import lexicon
-from kg.extract.text import CJK_CLASS, left_extent
+from kg.extract.text import CJK_CLASS, CLOSE_QUOTES
 from kg.matcher import Matcher
 from kg.model import Mention
+from kg.tokenize import tag, words
 
 _QUOTED = re.compile(r"[“\"‘「『]([^“”\"‘’「」『』\n]{2,30}?)[”\"’」』]")
 _NUMERALS = "一二三四五六七八九十百千万两双"
@@ -28,7 +29,7 @@ _HONOUR_AFTER = re.compile(r"^ ?(?:\d+人|\d+名|称号|荣誉称号|提名奖)"
 # them is a programme. Verbs that as often take a slogan (推动, 按照, 聚焦) are not here.
 _PROGRAM_BEFORE = re.compile(
     r"(?:开展|启动|深化|落实|参与|参加|举办|推行|创建|争创|打造|完成|巩固|扩大|纳入|突出|"
-    r"持续开展|全面推行|提升|发起|打响|掀起)"
+    r"持续开展|全面推行|提升|发起|打响|掀起|实施|做优)"
     r"[^，。；,;“”\"]{0,4}$"
 )
 _NOT_PROGRAM_AFTER = re.compile(
@@ -48,9 +49,12 @@ _STRONG_SUFFIX = frozenset(
     """行动 活动 工程 改革 专项行动 攻坚行动 运动 竞赛 大赛 大讲堂 工作法 工作机制 机制 责任制
     推动制 服务官制 支部 宣讲活动 征集活动 宣誓活动 结对共建活动 主题活动 提升行动 整治行动
     专项整治行动 计划 战略 试点 企业培育 示范区 农业 服务体系 管理 合作 创建 建设 年 月
-    项目 模式 体系 制度 培育""".split()
+    项目 模式 体系 制度 培育 工作""".split()
 )
-_INNER_SUFFIX = ("工程", "行动", "活动", "计划", "改革", "机制", "工作法", "竞赛", "大赛", "责任制")
+_INNER_SUFFIX = (
+    "工程", "行动", "活动", "计划", "改革", "机制", "工作法", "竞赛", "大赛", "责任制",
+    "项目", "战略",
+)
 
 
 @cache
@@ -153,28 +157,227 @@ def _quoted(text: str) -> list[Mention]:
     return out
 
 
-def _unquoted(text: str) -> list[re.Match[str]]:
-    """_UNQUOTED matches. The pattern is slow to try at every position, and a match
-    starts at most 14 characters before a campaign word, so it is tried only from
-    there, and only in texts that have such a word."""
-    first = _CAMPAIGN_WORD_RE.search(text)
-    if first is None:
-        return []
-    return list(_UNQUOTED.finditer(text, max(0, first.start() - 14)))
+# what an unquoted name runs over on its left: words, digits, brackets, a middle dot
+_NAME_RUN = re.compile(f"[{CJK_CLASS}0-9A-Za-z()（）·]*\\Z")
+# dictionary tags of words that end a name on their left wherever they stand
+_HARD_TAGS = frozenset({"p", "r", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
+# place words after a noun (思想上, 工作中) that end a name on their left
+_LOCALITY = frozenset({"上", "下", "里", "方面", "之中", "之间", "当中"})
+# characters that, right after a head, make it part of a longer word (工程师, 项目部,
+# 活动阵地, 战略合作)
+_NOT_AFTER = frozenset("师院局处部办室站组队所司厂中者单兵库点阵场合性市第")
+_SEASON = r"第?[一二三四1-4]季度|上半年|下半年|首批"
+# what may open a name without belonging to what it names: years, seasons, ordinals,
+# counts, the whole of a place (全市), a level character
+_LEAD = re.compile(
+    rf"(?:(?:19|20)\d{{2}}年?度?|{_SEASON}|第[{_NUMERALS}\d]+[届期次批轮]|"
+    rf"[{_NUMERALS}\d]+[个批]|全[市省县区镇乡]|[省市县区](?=[^省市县区]))"
+)
+# leads that date a name (2020年, 第九届, 一季度): a dated event is named even when its
+# words are common ones (2019年第三批重点项目集中开工仪式)
+_DATED = re.compile(rf"(?:19|20)\d{{2}}|{_SEASON}|第[{_NUMERALS}\d]+[届期次批轮]")
+# a count that names a set (十大战略, 12项民生工程): kept, and enough to be a name
+_SET_COUNT = re.compile(rf"^[{_NUMERALS}\d]+[大项类]")
+_LEVEL = re.compile(r"中国|全国|国家|中华|省级|市级|^省")
+_LEVEL_VERB = re.compile(
+    r"(?:获得|荣获|获评|评为|命名为|确定为|授予|争创|创建|打造|建设|入选|跻身|成为|居)$"
+)
+# kinds of place and area whose making is a programme (森林城市建设, 中原经济区建设)
+_BUILT = (
+    "城市", "强市", "名城", "之城", "经济区", "集聚区", "示范区", "试验区", "社区", "乡村",
+    "新农村", "小镇", "城镇化", "强省", "强县", "强区", "新区",
+)
+# a count inside the words before the head: a number of projects, not a name
+_COUNT_INSIDE = re.compile(rf"[{_NUMERALS}\d]+个")
+# what names the firm rather than its project (…有限公司项目)
+_FIRM_END = ("公司", "集团", "企业", "工厂")
+
+
+# a project's own name shows in a place, a firm, a facility, a capacity or a phase
+# (召陵区…产业园项目, 年产10万纱锭项目, 二期项目); a kind of project does not (城市更新项目)
+_FACILITY_END = tuple("园馆站城桥湖港苑厂场库坝山")
+_FACILITY = frozenset(
+    "基地 中心 小区 公园 广场 综合体 电站 温室 大道 大桥 隧道 景区 医院 学校 酒店 市场".split()
+)
+_CAPACITY = re.compile(r"\d|[一二三四五六七八九]期")
+# tags the dictionary gives the characters of names it does not know as words
+_NAME_CHAR_TAGS = frozenset({"", "nr", "ns", "nz", "zg", "ng", "nrt"})
+_FUNCTION_CHARS = frozenset("的了是在和与及等其这那也都就而并或但对把被让给为以于到上下中内外")
+
+
+def _proper(core: str, placed: bool) -> bool:
+    """Whether the words before `项目`/`工程` name one project rather than a kind: a
+    place (`placed`: one opened the name), a firm, a facility, a capacity or phase, or
+    two lone characters in a row, as the dictionary leaves a brand it does not know
+    (禾|茂)."""
+    if placed or _CAPACITY.search(core):
+        return True
+    places = lexicon.divisions_by_name()
+    generic = lexicon.words("program_generic.tsv")
+    firms = _firm_suffixes()
+    single, seen = 0, False
+    for tok in words(core):
+        if tok in places or tok.endswith(firms) or tok in _FACILITY:
+            return True
+        if tok.endswith(_FACILITY_END) and tok not in generic and (len(tok) > 1 or seen):
+            return True
+        seen = True
+        if len(tok) == 1 and tok not in _FUNCTION_CHARS and tag(tok) in _NAME_CHAR_TAGS:
+            single += 1
+            if single >= 2:
+                return True
+        else:
+            single = 0
+    return False
+
+
+def _placed(lead: str) -> bool:
+    """The opening words of a name (see _lead_len) hold a place."""
+    places = lexicon.divisions_by_name()
+    return any(lead[i:j] in places for i in range(len(lead)) for j in range(i + 2, len(lead) + 1))
+
+
+@cache
+def _firm_suffixes() -> tuple[str, ...]:
+    return tuple(k for k, v in lexicon.org_suffixes().items() if v == "firm" and len(k) > 1)
+
+
+@cache
+def _head_re() -> re.Pattern[str]:
+    heads = sorted(lexicon.program_heads(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, heads)))
+
+
+@lru_cache(maxsize=16384)
+def _lead_len(name: str) -> int:
+    """How much of `name` opens it without naming anything: places, years, ordinals."""
+    places = lexicon.divisions_by_name()
+    i = 0
+    while i < len(name):
+        m = _LEAD.match(name, i)
+        if m and m.end() > i:
+            i = m.end()
+            continue
+        k = next((k for k in range(min(len(name) - i, 8), 1, -1) if name[i : i + k] in places), 0)
+        if not k:
+            break
+        i += k
+    return i
+
+
+@cache
+def _left_words() -> frozenset[str]:
+    """Words that end a programme name on its left: its own list and the words that end
+    every name (prepositions, time words, subjects)."""
+    return lexicon.words("program_left.tsv") | lexicon.boundaries()
+
+
+@lru_cache(maxsize=16384)
+def _left_cut(window: str, joins: bool) -> int:
+    """Where an unquoted name ending with `window` starts. First the words right before
+    the head that name the work (集中开工活动, 观摩活动, 升级改造项目), then the name runs
+    left to a word that ends it: a verb that governs it (开展, 实施, 考察), a
+    preposition, pronoun or particle, or any other verb but those that name kinds of
+    work; `和`/`与`/`及` end it too (能源革命和城市提质升级改造), `暨` only when `joins`
+    is false (…作品展暨…邀请展 is one event)."""
+    toks = words(window)
+    left = _left_words()
+    inner = lexicon.words("program_inner.tsv")
+    i, pos = len(toks), len(window)
+    while i > 0:  # the work the name is about, right before the head
+        tok = toks[i - 1]
+        if not (tok in inner or (tag(tok) == "vn" and tok not in left)):
+            break
+        i, pos = i - 1, pos - len(tok)
+    while i > 0:
+        tok = toks[i - 1]
+        t = tag(tok)
+        if (
+            tok in left
+            or t in _HARD_TAGS
+            or tok in _LOCALITY
+            or (t == "v" and len(tok) > 1 and tok not in inner)
+            or tok in "和与及以及"
+            or (tok == "暨" and not joins)
+            or tok[-2:] in left
+        ):
+            break
+        if tok[:2] in left:  # a governing verb fused with the next word (确保重点)
+            return pos - len(tok) + 2
+        i, pos = i - 1, pos - len(tok)
+    return pos
+
+
+def _headed(text: str, floor_of: list[int]) -> list[Mention]:
+    """Unquoted names that end in a programme head (`…项目`, `…活动`, `…研讨会`,
+    `…战略`, honour titles `全国…城市`): the words before the head back to the word that
+    governs them, checked against generic phrases (重点项目, 相关活动)."""
+    out: list[Mention] = []
+    heads = lexicon.program_heads()
+    generic = lexicon.words("program_generic.tsv")
+    weak = lexicon.words("program_weak.tsv")
+    event_end = 0
+    for m in _head_re().finditer(text):
+        hs, he = m.span()
+        head = m.group(0)
+        if he < len(text) and (text[he] in _NOT_AFTER or (head == "行动" and text[he] == "上")):
+            continue  # part of a longer word (工程师), or a plain noun (思想上行动上)
+        kind, least, needs = heads[head]
+        floor = max(floor_of[hs] if hs < len(floor_of) else 0, event_end)
+        lo = max(floor, hs - 40)
+        run = _NAME_RUN.search(text, lo, hs)
+        p = run.start() if run else hs
+        if p == lo and lo > floor:
+            continue  # the window ran out before the name began
+        start = p + _left_cut(text[p:hs], kind in ("event", "campaign"))
+        while start < hs and text[start] in "()（）暨":
+            start += 1
+        full = text[start:he]
+        lead = _lead_len(full)
+        bare = full[lead:]
+        if needs == "level" and not (
+            _LEVEL.search(full) or _LEVEL_VERB.search(text[max(floor, start - 4) : start])
+        ):
+            continue
+        for verb in ("建设", "创建", "打造"):
+            if bare.startswith(verb) and len(bare) > len(verb) + len(head):
+                bare = bare[len(verb) :]
+        mod = bare[: len(bare) - len(head)]
+        counted = _SET_COUNT.match(mod)
+        core = mod[counted.end() :] if counted else mod
+        toks = words(core)
+        dated = kind in ("event", "campaign") and _DATED.search(full[:lead])
+        if start > 0 and text[start - 1] in CLOSE_QUOTES:
+            continue  # the quoted name before it was read above
+        if not toks or _COUNT_INSIDE.search(core):
+            continue
+        if not counted:
+            if len(core) < least or toks[-1] in weak or core.endswith(_FIRM_END):
+                continue
+            # 项目建设攻坚行动, 国家园林城市: the head names it
+            named = dated or (kind == "campaign" and len(head) >= 4) or needs == "level"
+            if not named and all(w in generic or w.isdigit() for w in toks):
+                continue
+            if kind == "project" and not _proper(core, _placed(full[:lead])):
+                continue
+        if needs == "place" and not core.endswith(_BUILT):
+            continue
+        alts = [bare]
+        verb = text[max(0, start - 2) : start]
+        if verb in ("创建", "争创", "建设", "打造"):
+            alts.append(verb + full)  # 创建全国文明城市 is written both ways
+        for tail in ("活动", "仪式"):
+            if bare.endswith(tail) and len(bare) > len(tail) + 2:
+                alts.append(bare[: -len(tail)])
+        out.append(Mention(start, he, full, "program", f"head-{kind}", alts=tuple(alts)))
+        if kind == "event":
+            event_end = he
+    return out
 
 
 def extract_programs(text: str, floor_of: list[int]) -> list[Mention]:
     out = _quoted(text)
-    for m in _unquoted(text):
-        floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
-        start = left_extent(text, m.end(), floor, 16)
-        if start > 0 and text[start - 1] in '”"’':
-            continue  # the quoted form was read above
-        if start and text[start] in _CLASSIFIERS and text[start - 1] in _COUNTING:
-            start += 1  # a count before the name (三项|…行动), not a word (项目建设…行动)
-        name = text[start : m.end()]
-        if len(name) >= 6 and not name.startswith(("各", "全", "该", "本", "这")):
-            out.append(Mention(start, m.end(), name, "program", "campaign-suffix"))
+    out.extend(_headed(text, floor_of))
     for start, end, word, canon in _known().find(text):
         out.append(Mention(start, end, word, "program", "lexicon", norm=canon))
     return out
