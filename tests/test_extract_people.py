@@ -220,3 +220,14 @@ def test_people_committee_is_not_a_member_title() -> None:
     _, positions = _run("根据选举结果，周明当选为市人民代表大会常务委员会主任。")
     assert ("周明", "主任", "市人民代表大会常务委员会") in positions
     assert not any(role == "委员" for _, role, _ in positions)
+
+
+def test_people_roster_lines() -> None:
+    text = (
+        "研讨会上，专家们踊跃发言。\n刘德胜 许昌职业技术学院教授\n"
+        "孙丽华 河南省文字学会副会长、研究员\n李明远主持召开座谈会\n"
+    )
+    _, positions = _run(text)
+    assert ("刘德胜", "教授", "许昌职业技术学院") in positions
+    assert ("孙丽华", "副会长", "河南省文字学会") in positions
+    assert not any(p[0] == "李明远" for p in positions)

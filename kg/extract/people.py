@@ -550,15 +550,20 @@ def extract_people(
         _leader_lists(text, sent, known, person)
     for s, e, rule in headline_and_speaker_names(text):
         person(s, e, rule)
+    for s, e, roles, at in _roster(text, sents, known):
+        # `王某漯河职业技术学院副教授` on a line of its own: a roster of names and posts
+        person(s, e, "roster")
+        for role, org in roles:
+            position(text[s:e], role, org, at, "roster")
     for sent in sents:
         for s, e in _after_person_nouns(text, sent, known):
             person(s, e, "person-noun")
     for s, e, role in credit_names(text, known):
         person(s, e, "credit")
         if role:
-            at = _sentence_at(sents, s)
-            if at is not None:
-                position(text[s:e], role, None, at, "credit")
+            line = _sentence_at(sents, s)
+            if line is not None:
+                position(text[s:e], role, None, line, "credit")
     for m in _SIGNATURE.finditer(text):
         name = m.group(1)
         if name_shape(name) or name in known:
@@ -650,8 +655,13 @@ def _name_run(
     while e is not None:
         if text[s] == " ":
             s += 1
-        if names and (not _is_boundary_at(text, e) or title_at(text, e) is not None):
+        if names and (
+            title_at(text, e) is not None
+            or (not _is_boundary_at(text, e) and starts_with_place(text[s:e]))
+        ):
             break  # `…、信阳军分区司令员`, `…、宣传组组长`: an organization, not a name
+        if not names and _opens_noun(text, s) and not _is_boundary_at(text, e):
+            break  # `常委班子成员`: a word, not a name
         names.append((s, e))
         nxt = text[e : e + 1]
         if nxt in ("、", " ") and e < end and title_at(text, e + 1) is None:
@@ -698,6 +708,37 @@ _CLOSING_NAMES = re.compile(
 )
 
 
+def _roster(
+    text: str, sents: list[Sentence], known: frozenset[str]
+) -> list[tuple[int, int, list[tuple[str, str | None]], Sentence]]:
+    """Lines that hold a name and its posts and nothing else: (start, end, roles, line)."""
+    out = []
+    for m in _ROSTER_LINE.finditer(text):
+        start = m.start(1)
+        end = read_name(text, start, known)
+        if end is None or end >= m.end() or not name_shape(text[start:end]):
+            continue
+        parts = [_split_org_title(_PAREN.sub("", x)) for x in text[end : m.end()].split("、")]
+        segs = [seg for seg in parts if seg is not None]
+        at = _sentence_at(sents, start)
+        if at is None or len(segs) < len(parts) or not _roster_org(segs[0].org):
+            continue
+        out.append((start, end, _resolve_chain(segs), at))
+    return out
+
+
+def _roster_org(org: str | None) -> bool:
+    """The first post of a roster line names its body: a place, a national or party
+    prefix, or an organization's suffix (`漯河职业技术学院`, `九三学社中央办公厅`)."""
+    if not org or _follower_re().match(org):
+        return False
+    return (
+        starts_with_place(org)
+        or bool(_ABSOLUTE_START.match(org))
+        or any(x in org for x in _org_suffixes())
+    )
+
+
 def credit_names(text: str, known: frozenset[str]) -> list[tuple[int, int, str]]:
     """Names in a page's credit lines, with the post the label gives (or ""):
     `责任编辑:X`, `作者：X`, `摄影/X`, `X 摄影` on a line of its own, and the names in
@@ -724,6 +765,10 @@ def credit_names(text: str, known: frozenset[str]) -> list[tuple[int, int, str]]
     return out
 
 
+# a line of a name followed by its posts and nothing else (a roster of speakers)
+_ROSTER_LINE = re.compile(
+    rf"^[ \u3000]*([{CJK_CLASS}]{{2,4}}[ \u3000]*[{CJK_CLASS}（）()、 ]{{3,60}}?)[ \u3000]*$", re.M
+)
 _HEADLINE_NAME = re.compile(rf"^(?:#+ *)?([{CJK_CLASS}]{{2,4}})[：:]", re.M)
 _SPEECH_VERB = re.compile("表示|指出|强调|介绍说|认为|说[：:。，,]|坦言|告诉记者")
 _SPEECH = re.compile(
