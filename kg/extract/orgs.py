@@ -76,6 +76,11 @@ _GENERIC_HEADS = re.compile(
 )
 # a character before the suffix's last one that makes them a verb or a title:
 # 带队, 率队 (led the team), 主委 (the chair of a party committee)
+# words that, last before a suffix, make a name a kind of body (行业协会, 会展中心)
+_CATEGORY_WORDS = frozenset(
+    "企业 行业 平台 购物 会展 国家 国内 重点 临时 实体 民营 国有 大型 中小 小微 龙头 骨干 "
+    "专业 各类 基层 商业 公立 民办 私立 定点".split()
+)
 _VERB_BEFORE = {"队": "带率领归入排组列结整站跟插", "委": "主"}
 _NOT_ORGS = frozenset(
     [
@@ -181,6 +186,8 @@ _NOT_ORGS = frozenset(
 # a suffix or generic head standing alone is no name
 _BARE = frozenset(
     [
+        "人民医院",
+        "中医院",
         "政府",
         "人民政府",
         "支部",
@@ -264,6 +271,41 @@ def _within_body(head: str) -> bool:
     )
 
 
+# one-character words that end a company's name on its left; others are read as part
+# of a brand jieba does not know (昌茂纺织, 同达药业)
+_FIRM_STOPS = frozenset("的在与和及对向把被为由从到给让等了是将其各该每个家所省市县区")
+_GAP_STOPS = frozenset("的了着过，。、；：,;:")
+
+
+def _industry_only(head: str) -> bool:
+    """The words before a company suffix only say its trade (科技, 实业): no name."""
+    toks = words(head)
+    return bool(toks) and all(t in lexicon.words("industries.tsv") for t in toks)
+
+
+def _firm_start(text: str, start: int, suffix_start: int, floor: int) -> int:
+    """Where a company's name starts, given where the organization grammar would start
+    it: a brand's characters that jieba reads as one-character words are kept, and a
+    place a few characters before (with no boundary word between) opens the name
+    (上海同景新能源科技有限公司, 新乡立白实业有限公司)."""
+    lo = max(floor, start - 10)
+    toks = words(text[lo:start])
+    while toks and len(toks[-1]) == 1 and is_cjk(toks[-1]) and toks[-1] not in _FIRM_STOPS:
+        start -= 1
+        toks.pop()
+    if starts_with_place(text[start:suffix_start]):
+        return start
+    bounds = lexicon.boundaries()
+    pos = start
+    for tok in reversed(toks):  # the nearest place before, no boundary word between
+        pos -= len(tok)
+        if tok in lexicon.divisions_by_name():
+            return pos
+        if tok in bounds or not _GAP_STOPS.isdisjoint(tok) or not is_cjk(tok[0]) or start - pos > 6:
+            break
+    return start
+
+
 def _anchored(name: str) -> bool:
     """Starts with a level word or a known place (市文明办, 鄢陵县国动办)."""
     return bool(_ANCHOR.match(name)) or starts_with_place(name)
@@ -294,6 +336,13 @@ def _valid(name: str, suffix: str) -> bool:
     head = name[: -len(suffix)]
     if head.endswith("级"):
         return False  # 省级实验室: a rank, not a name
+    if not _anchored(name):
+        trade_group = suffix == "集团" and len(words(head)) == 1  # 建工集团: a city's own
+        if kind == "firm" and _industry_only(head) and not trade_group:
+            return False  # 科技有限公司
+        toks = words(head)
+        if toks and toks[-1] in _CATEGORY_WORDS:
+            return False  # 行业协会, 企业工厂, 人民医院: a kind of body, not one body
     if kind == "group" and not _anchored(name) and len(head) < 3 and head != "大会":
         return False  # 考察团 names a delegation by where it comes from (市党政考察团)
     weak = (len(suffix) == 1 and suffix in _WEAK) or suffix in _NEEDS_PLACE
@@ -446,6 +495,11 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         start = left_extent(text, s_end, floor)
         if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
             continue
+        if lexicon.org_suffixes().get(m.group(0)) == "firm":
+            start = _firm_start(text, start, m.start(), floor)
+            if _industry_only(text[start : m.start()]):  # 金麦提升科技: a brand read as a verb
+                start = left_extent(text, s_end, floor, verbs=False)
+                start = _firm_start(text, start, m.start(), floor)
         # `驻某县某市人大代表`: stationed in a place, members of another place's body
         at = text.rfind("驻", start, m.start())
         while at >= 0 and starts_with_place(text[at:s_end]):
@@ -501,7 +555,10 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         for m in dict.fromkeys(extra)
         if (m.start, m.end) not in spans and longest[m.end] == m.start
     ]
-    return out + extra + company_lists(text)
+    # a list of companies (甲、乙等企业) where the grammar read the names: no second reading
+    taken = {i for m in out if m.rule == "org-suffix" for i in range(m.start, m.end)}
+    listed = [m for m in company_lists(text) if taken.isdisjoint(range(m.start, m.end))]
+    return out + extra + listed
 
 
 # --- news media, democratic parties, 中央 -------------------------------------------
