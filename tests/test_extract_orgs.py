@@ -165,3 +165,29 @@ def test_orgs_company_names_whole(text: str, org: str) -> None:
 )
 def test_orgs_kinds_of_bodies_are_no_names(text: str) -> None:
     assert _orgs(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        ("视察组先后深入瑞丰化工、恒锐石化、引黄灌溉工程。", {"瑞丰化工", "恒锐石化"}),
+        ("先后到鑫拓鞋业、金源电子产业园和河南嘉恒鞋业。", {"鑫拓鞋业", "河南嘉恒鞋业"}),
+        ("与武汉大学合作,南阳宛冶特钢与其共建实验室。", {"南阳宛冶特钢"}),
+    ],
+)
+def test_orgs_brands_in_lists_of_sites(text: str, names: set[str]) -> None:
+    assert names <= _orgs(text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "发展新能源、新材料、生物医药等产业。",
+        "培育高端化工、智能电子、现代纺织等优势产业。",
+        "为全市发展注入了强劲动力。",
+        "诚挚邀请各位专家支持更多食品项目来我市落地。",
+        "认为我县农资化工和家具制造两大产业集群集聚。",
+    ],
+)
+def test_orgs_trades_are_no_brands(text: str) -> None:
+    assert not {m.rule for m in extract_orgs(text, [0] * (len(text) + 1))} & {"brand"}

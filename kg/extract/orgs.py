@@ -21,7 +21,7 @@ from kg.extract.text import (
 )
 from kg.matcher import Matcher
 from kg.model import Mention
-from kg.tokenize import first_word, tag, words
+from kg.tokenize import first_word, tag, tokenizer, words
 
 # A suffix whose last character, followed by one of these, is part of another word
 # (局长, 委员, 会议, 部署, 办理, 处理, 队伍, 所在 ...).
@@ -539,6 +539,7 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         *place_media(text),
         *democratic_parties(text),
         *party_centre(text),
+        *brand_names(text, floor_of),
     ]
     # 某某日报客户端: the app and the paper
     extra += [
@@ -592,10 +593,12 @@ _SOURCE = re.compile(
 _NOT_SOURCE = frozenset(
     "原创 本报 本网 本站 本台 网络 互联网 综合 整理 转载 未知 网友 投稿 供稿 记者 新闻".split()
 )
-# `某某网讯（记者`, `某某日报讯`, `某某网某地6月8日讯`: a dateline names the medium
-_DATELINE = re.compile(rf"([{CJK_CLASS}]{{2,16}})(?:\d{{1,2}}月\d{{1,2}}日)?讯\s*[（(【]")
-# `某某日报全媒体记者`, `某某晚报记者`
-_REPORTER = re.compile(rf"([{CJK_CLASS}]{{2,16}}?)(?:全媒体|融媒体|首席|特约)?记者")
+# `某某网讯（记者`, `某某日报讯`, `某某网某地6月8日讯`: a dateline names the medium;
+# `某某日报全媒体记者`, `某某晚报记者`: so does a reporter's credit. Both are found from
+# their last word back (a pattern tried at every character costs much on long pages).
+_DATELINE = re.compile(r"(?:\d{1,2}月\d{1,2}日)?讯\s*[（(【]")
+_REPORTER = re.compile(r"(?:全媒体|融媒体|首席|特约)?记者")
+_RUN_END = re.compile(f"[{CJK_CLASS}]{{2,16}}$")
 _QUOTED_TITLE = re.compile(rf"《([{CJK_CLASS}A-Za-z0-9·]{{2,16}})》(杂志|报|期刊|刊物)?")
 
 
@@ -639,9 +642,10 @@ def credited_media(text: str) -> list[Mention]:
         out.append(_mention(m.start(1), value, "credit-source"))
     for rx, rule in ((_DATELINE, "dateline"), (_REPORTER, "reporter")):
         for m in rx.finditer(text):
-            found = _media_name(m.group(1))
-            if found:
-                out.append(_mention(m.start(1) + found[0], found[1], rule))
+            run = _RUN_END.search(text, max(0, m.start() - 16), m.start())
+            found = _media_name(run.group(0)) if run else None
+            if run and found:
+                out.append(_mention(run.start() + found[0], found[1], rule))
     for m in _QUOTED_TITLE.finditer(text):
         name = m.group(1)
         if m.group(2) or _media_end_re().search(name):
@@ -765,3 +769,81 @@ def position_org(role: str, org: str | None) -> str | None:
             last not in _NO_ORG_TAGS or (last == "v" and len(toks) == 1 and name[-1] in _BODY_ENDS)
         )
     return name if ok else None
+
+
+# --- companies by their short names --------------------------------------------------
+
+# trades that end a company's short name in a list of sites visited (某某铝业、某某科技)
+_BRAND_TRADES = frozenset(
+    "铝业 铜业 鞋业 米业 牧业 肥业 药业 纸业 矿业 煤业 钢业 特钢 化工 石化 焦化 卫浴 家具 "
+    "科技 实业 控股 金属 新材料 动力 能源 重工 水泥 制衣 纺织 食品 电子 电气 股份 乳业 酒业".split()
+)
+# dictionary tags of a word that is a proper name (or one jieba does not know)
+_PROPER_TAGS = frozenset({"nz", "nr", "nrt", "nrfg", "ns", "nt", "j", "x", ""})
+_FUNCTION_TAGS = frozenset({"d", "r", "p", "c", "u", "uj", "ul"})
+_COMMON_WORD = 300  # jieba's count of a word that is an ordinary one (发展, 绿色, 高端)
+# 甲、乙等优势产业: a list of trades, not of companies
+_TRADE_LIST = re.compile(r"[^。；;]{0,12}?等[^。；;]{0,8}?(?:产业|行业|领域)(?!园|区|基地|集聚)")
+_ITEM_AFTER = frozenset("、，,。；;等和及与")
+_ITEM_BEFORE = frozenset("、，,：:和及")
+
+
+@cache
+def _trade_re() -> re.Pattern[str]:
+    return re.compile(f"(?:{_alternation(list(_BRAND_TRADES))})")
+
+
+def _brand(name: str) -> bool:
+    """Two to four characters that read as a brand, not as ordinary words (发展, 绿色)."""
+    if not 2 <= len(name) <= 4 or not all(map(is_cjk, name)):
+        return False
+    if name in lexicon.boundaries() or name in lexicon.divisions_by_name():
+        return False
+    freq = tokenizer().FREQ
+    toks = words(name)
+    if name[0] in _FIRM_STOPS or any(len(t) == 1 and tag(t) in _FUNCTION_TAGS for t in toks):
+        return False  # 更多食品, 各类化工
+    return not any(
+        len(t) > 1
+        and tag(t) not in _PROPER_TAGS
+        and (freq.get(t, 0) >= _COMMON_WORD or (tag(t) in ("n", "vn") and freq.get(t, 0) >= 10))
+        for t in toks
+    )
+
+
+def brand_names(text: str, floor_of: list[int]) -> list[Mention]:
+    """Companies named by brand and trade in a list of places visited or projects
+    (先后到甲铝业、乙科技、丙食品; 某县甲食品项目): the item stands between list marks
+    (or after a verb of visiting) and its brand is no ordinary word."""
+    out = []
+    bounds = lexicon.boundaries()
+    for m in _trade_re().finditer(text):
+        s, e = m.start(), m.end()
+        nxt = text[e : e + 1]
+        if not (nxt in _ITEM_AFTER or text.startswith("项目", e)) or not _word_ends_at(text, s, e):
+            continue
+        floor = floor_of[s] if s < len(floor_of) else 0
+        if not _word_ends_at(text, max(floor, s - 4), s):
+            continue
+        # the first start that leaves a brand: where the grammar starts the name (with or
+        # without cutting at verbs: 得利丰肥业), or after a 和 that joins list items
+        found = None
+        for verbs in (True, False):
+            lo = left_extent(text, s, floor, verbs=verbs)
+            for start in (lo, *(i + 1 for i in range(lo, s) if text[i] in "和及与")):
+                k = _place_len(text, start, s)  # 南阳某某特钢: a place may open the name
+                if _brand(text[start + k : s]):
+                    found = start
+                    break
+            if found is not None:
+                break
+        if found is None:
+            continue
+        start = found
+        before = text[start - 1 : start] if start > floor else ""
+        prev = words(text[max(floor, start - 4) : start])[-1:] if start > floor else []
+        if _TRADE_LIST.match(text, e):
+            continue
+        if before in _ITEM_BEFORE or (prev and (prev[0] in bounds or tag(prev[0]) == "v")):
+            out.append(Mention(start, e, text[start:e], "org", "brand", kind="firm"))
+    return out
