@@ -191,3 +191,43 @@ def test_orgs_brands_in_lists_of_sites(text: str, names: set[str]) -> None:
 )
 def test_orgs_trades_are_no_brands(text: str) -> None:
     assert not {m.rule for m in extract_orgs(text, [0] * (len(text) + 1))} & {"brand"}
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        # bodies known by their short names in a list after one with a place
+        ("区发改委、财政局、商务局负责同志参加。", {"区发改委", "财政局", "商务局"}),
+        ("县工信局、发改委、商务局依次发言。", {"县工信局", "发改委", "商务局"}),
+        # the levels of minority areas and the customs
+        ("州生态环境局、州林业局相关负责人参加。", {"州生态环境局", "州林业局"}),
+        ("按照自治区党委的部署，旗医院开展演练。", {"自治区党委", "旗医院"}),
+        ("二连海关关长出席。", {"二连海关"}),
+        # a committee's full name, and the short names of arts associations
+        ("中国共产党安阳市委员会召开全会。", {"中国共产党安阳市委员会"}),
+        ("他是中国书协会员、市作协主席。", {"中国书协", "市作协"}),
+        # a committee after words that are no place
+        ("全面贯彻落实省委、省政府部署。", {"省委", "省政府"}),
+        # a delegation's name opens with its place
+        ("衷心希望息县考察团多来走走。", {"息县考察团"}),
+        # a paper by its short name in its own dateline
+        ("晨报讯(记者 王东)1月20日，", {"晨报"}),
+        ("配合市委市政府中心工作。", {"市委", "市政府"}),
+    ],
+)
+def test_orgs_found_exactly(text: str, names: set[str]) -> None:
+    assert _orgs(text) == names
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "双方签订友好城市合作协议。",
+        "从码头乘船前往信阳中心港。",
+        "东风社区两个居委会联合开展活动。",
+        "先进的生产线给考察团留下深刻印象。",
+        "要求、办公室",
+    ],
+)
+def test_orgs_none_found(text: str) -> None:
+    assert _orgs(text) == set()

@@ -64,6 +64,7 @@ _BREAKS = {
     "士": "院",
     "区": "",
     "城": "心",
+    "港": "心",  # 中心港: a port
     "内": "",
     "外": "",
     "级": "",
@@ -228,7 +229,10 @@ _CONJOINED = re.compile(r"^(.+?(?:委|政府|政协|人大|人大常委会))((?:
 @cache
 def _suffix_re() -> re.Pattern[str]:
     suffixes = sorted(lexicon.org_suffixes(), key=len, reverse=True)
-    return re.compile(f"(?:{'|'.join(map(re.escape, suffixes))})")
+    # the short names of arts associations (作协, 书协) are no suffix in 协会, 协议
+    arts = {s for s in suffixes if len(s) == 2 and s[1] == "协" and s != "政协"}
+    alts = [re.escape(s) + ("(?!会(?!员)|议|调)" if s in arts else "") for s in suffixes]
+    return re.compile(f"(?:{'|'.join(alts)})")
 
 
 @cache
@@ -250,8 +254,30 @@ _NEEDS_PLACE = frozenset(
     {"政府", "人民政府", "人大", "政协", "人大常委会", "机关", "党委", "纪委", "监委"}
 )
 _ANCHOR = re.compile(
-    r"^(?:省|市|区|县|镇|乡|村|团|中共|中国|中央|全国|国家|国务院|开发区|示范区|高新区)"
+    r"^(?:省|市|区|县|州|旗|盟|镇|乡|村|团|中共|中国|中央|全国|国家|国务院|自治区|自治州|自治县|"
+    r"开发区|示范区|高新区)"
 )
+
+
+_LEVELS = frozenset("省市县区州旗盟镇乡")
+# what may stand before 市委, 县委 ... in a name: the party, the league, an ordinal
+_OWNERS = re.compile(r"(?:中共|中国共产党|共青团|团|第?[一二三四五六七八九十]+届|\d+届)$")
+
+
+def _owner_before(text: str, start: int, end: int) -> bool:
+    """text[start:end] ends with a place's name (某某市委), a party's (民盟某市委) or
+    another word that may open a committee's name (中共, 团, 七届)."""
+    head = text[start:end]
+    if _OWNERS.search(head) or any(head.endswith(p) for p in _party_names()):
+        return True
+    places = lexicon.divisions_by_name()
+    return any(head[-k:] in places for k in range(2, min(len(head), 8) + 1))
+
+
+@cache
+def _party_names() -> tuple[str, ...]:
+    pairs = lexicon.pairs("democratic_parties.tsv")
+    return tuple({*pairs, *(a for v in pairs.values() for a in v.split(",") if a)})
 
 
 def _place_len(text: str, start: int, end: int) -> int:
@@ -311,6 +337,7 @@ def _anchored(name: str) -> bool:
     return bool(_ANCHOR.match(name)) or starts_with_place(name)
 
 
+_COUNTED = re.compile(r"[一二三四五六七八九十两几\d]+[个家所]")
 _LEAD_TAGS = frozenset({"v", "p", "d", "c", "r"})  # a word of one character before a name
 _PARTICLES = frozenset("着了过吗呢吧啊")  # a clause, not a name
 _BRANCH_KIND = re.compile(r"(?:村|社区|楼院|小区|企业|机关|支部)(?:党支部|党委|党总支)")
@@ -318,7 +345,9 @@ _BRANCH_KIND = re.compile(r"(?:村|社区|楼院|小区|企业|机关|支部)(?:
 _ORG_NAME = re.compile(f"[{CJK_CLASS}A-Za-z0-9（）()·]+")
 
 
-def _valid(name: str, suffix: str) -> bool:
+def _valid(name: str, suffix: str, listed: bool = False) -> bool:
+    """`name`, ending with `suffix`, names one organization. `listed`: it follows another
+    organization in a list (区发改委、财政局), whose place it shares."""
     if name in _NOT_ORGS or name in _BARE or len(name) < 2 or len(name) > 40:
         return False
     toks = words(name)
@@ -336,6 +365,10 @@ def _valid(name: str, suffix: str) -> bool:
     head = name[: -len(suffix)]
     if head.endswith("级"):
         return False  # 省级实验室: a rank, not a name
+    if suffix == "中心" and head.endswith(("委", "政府", "人大", "政协")):
+        return False  # 市委市政府中心工作: the bodies' central task
+    if _COUNTED.search(head):
+        return False  # 新村社区三个居委会: a count of bodies
     if not _anchored(name):
         trade_group = suffix == "集团" and len(words(head)) == 1  # 建工集团: a city's own
         if kind == "firm" and _industry_only(head) and not trade_group:
@@ -343,18 +376,23 @@ def _valid(name: str, suffix: str) -> bool:
         toks = words(head)
         if toks and toks[-1] in _CATEGORY_WORDS:
             return False  # 行业协会, 企业工厂, 人民医院: a kind of body, not one body
-    if kind == "group" and not _anchored(name) and len(head) < 3 and head != "大会":
+    if kind == "group" and not _anchored(name) and (
+        (len(head) < 3 and head != "大会")
+        or any(len(t) == 1 and tag(t) in _FUNCTION_TAGS | {"v", "p"} for t in words(head))
+    ):
         return False  # 考察团 names a delegation by where it comes from (市党政考察团)
     weak = (len(suffix) == 1 and suffix in _WEAK) or suffix in _NEEDS_PLACE
-    if weak and not _anchored(name) and not _within_body(name[: -len(suffix)]):
+    if weak and not listed and not _anchored(name) and not _within_body(name[: -len(suffix)]):
         return False
     if not head and name[0] in "省市县区州镇乡" and name.endswith("委"):
         return True  # 市委, 县委: complete names
+    if not head and listed and len(name) > 2 and kind == "gov":
+        return True  # 区财政局、发改委: a body known by its short name
     if not head or _GENERIC_HEADS.match(name):
         return False
     # a bare level character is enough only for party and government bodies (市委, 县政府)
     return not (
-        len(head) == 1 and kind != "gov" and head not in "省市县区"
+        len(head) == 1 and kind != "gov" and head not in "省市县区州旗盟"
     )
 
 
@@ -477,14 +515,19 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     """Organization mentions in an article. `floor_of[i]` is the start of the sentence
     holding offset i: a name never crosses a sentence."""
     out: list[Mention] = []
-    last_end = -1
+    last_end = listed_end = -1
     for m in _suffix_re().finditer(text):
         s_end = m.end()
         nxt = text[s_end : s_end + 1]
         if _breaks_at(text, s_end, m.group(0)):
             continue
         cont = _suffix_re().match(text, s_end) if nxt else None
-        if cont and len(cont.group(0)) > 1 and text[s_end] not in "省市区县":
+        if (
+            cont
+            and len(cont.group(0)) > 1
+            and text[s_end] not in "省市区县"
+            and not text.startswith("中心工作", s_end)
+        ):
             continue  # a longer organization goes on (市人大机关 is read at 关)
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         if floor <= last_end < m.start():
@@ -507,6 +550,15 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         k = _place_len(text, at + 1, m.start()) if at >= 0 else 0
         if k and _anchored(text[at + 1 + k : s_end]):
             start = at + 1 + k
+        # `贯彻落实省委`: before 省委/市委/县委 stands a place or a party, or nothing
+        level_body = m.group(0)[0] in _LEVELS
+        if level_body and start < m.start() and not _owner_before(text, start, m.start()):
+            start = m.start()
+        # `衷心希望某县考察团`: a delegation's name opens with its place
+        if lexicon.org_suffixes().get(m.group(0)) == "group" and not _anchored(text[start:s_end]):
+            start = next(
+                (i for i in range(start + 1, m.start()) if _anchored(text[i:s_end])), start
+            )
         # `受省委宣传部委托`: a one-character verb or preposition before a level word
         if start < m.start() and _anchored(text[start + 1 : s_end]):
             first = first_word(text[start:s_end])
@@ -526,11 +578,14 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         site = site and text[s_end + 1 : s_end + 2] != "信"
         for part in parts:
             sfx = _suffix_of(part)
-            if _valid(part, sfx):
+            listed = pos > 0 and text[pos - 1] == "、" and listed_end == pos - 1
+            listed = listed and lexicon.org_suffixes().get(sfx) == "gov"
+            if _valid(part, sfx, listed):
                 kind = lexicon.org_suffixes().get(sfx, "")
                 if site and pos + len(part) == s_end:
                     part, kind = part + "网", "media"
                 out.append(Mention(pos, pos + len(part), part, "org", "org-suffix", kind=kind))
+                listed_end = pos + len(part)
             pos += len(part)
     national = national_bodies(text)
     spans = {(m.start, m.end) for m in national}
@@ -558,8 +613,8 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     ]
     # a list of companies (甲、乙等企业) where the grammar read the names: no second reading
     taken = {i for m in out if m.rule == "org-suffix" for i in range(m.start, m.end)}
-    listed = [m for m in company_lists(text) if taken.isdisjoint(range(m.start, m.end))]
-    return out + extra + listed
+    firms = [m for m in company_lists(text) if taken.isdisjoint(range(m.start, m.end))]
+    return out + extra + firms
 
 
 # --- news media, democratic parties, 中央 -------------------------------------------
@@ -616,6 +671,8 @@ def _media_name(run: str) -> tuple[int, str] | None:
         name = run[start : m.end()]
         if len(name) > len(m.group(0)) and not _GENERIC_HEADS.match(name):
             return start, name  # (本报, 本网: the page's own)
+        if run == m.group(0) and _media_kinds().get(run) == "press":
+            return 0, run  # `晨报讯（记者…）`: the paper by its short name
         return None
     return None
 
