@@ -231,3 +231,16 @@ def test_orgs_found_exactly(text: str, names: set[str]) -> None:
 )
 def test_orgs_none_found(text: str) -> None:
     assert _orgs(text) == set()
+
+
+@pytest.mark.parametrize(
+    ("text", "org", "person"),
+    [
+        ("区统计局局长李明东及发改委人员参加。", "发改委", "李明东"),
+        ("东关街道办事处副主任赵文华组织村改办人员查看。", "村改办", "赵文华"),
+    ],
+)
+def test_orgs_span_does_not_swallow_a_person(text: str, org: str, person: str) -> None:
+    names = _article_orgs(text)
+    assert org in names
+    assert not any(person in n for n in names)

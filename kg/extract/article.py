@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 from dataclasses import replace
 
-from kg.extract.orgs import extract_orgs, position_org
+from kg.extract.orgs import extract_orgs, position_org, without_persons
 from kg.extract.people import extract_people
 from kg.extract.places import extract_places
 from kg.extract.programs import base_name, extract_programs
@@ -71,6 +71,7 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     places, place_links = extract_places(text, floor_of)
     programs = filter_spans(extract_programs(text, floor_of))
     persons = filter_spans(people.persons)
+    orgs = without_persons(orgs, persons, text)
     # a person's name wins over a place short form inside it (新华 in 李新华)
     taken = {i for m in persons for i in range(m.start, m.end)}
     places = [p for p in places if p.rule != "gazetteer" or not taken & set(range(p.start, p.end))]

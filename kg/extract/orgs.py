@@ -7,6 +7,7 @@ their names (kg.resolve gives them their full names)."""
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 from functools import cache
 
 from kg import lexicon
@@ -903,4 +904,30 @@ def brand_names(text: str, floor_of: list[int]) -> list[Mention]:
             continue
         if before in _ITEM_BEFORE or (prev and (prev[0] in bounds or tag(prev[0]) == "v")):
             out.append(Mention(start, e, text[start:e], "org", "brand", kind="firm"))
+    return out
+
+
+def without_persons(orgs: list[Mention], persons: list[Mention], text: str) -> list[Mention]:
+    """Organizations whose span swallowed a person's name, with the title and the words
+    before it (`市长某某某市委`, `会员某某某市人大`, `局长某某及发改委`), cut after the
+    name, when what is left is itself a name; left as they were otherwise."""
+    out = []
+    for o in orgs:
+        cut = max((p.end for p in persons if o.start <= p.start and p.end < o.end), default=-1)
+        if cut < 0:
+            out.append(o)
+            continue
+        start = cut + left_extent(text[cut : o.end], o.end - cut, 0)
+        start += text[start : start + 1] in "和及与、"
+        first = first_word(text[start : o.end])
+        if len(first) > 1 and tag(first) in ("v", "vn"):  # 某某组织村改办: the person's verb
+            start += len(first)
+        name = text[start : o.end]
+        sfx = _suffix_of(name)
+        ok = (
+            _valid(name, sfx, listed=True) or _within_body(name[: -len(sfx)])
+            if sfx in lexicon.org_suffixes()
+            else len(name) > 1 and _anchored(name)
+        )
+        out.append(replace(o, start=start, text=name, norm="") if ok and name else o)
     return out
