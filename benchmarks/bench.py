@@ -9,6 +9,8 @@ It assembles a corpus by recombining the paragraphs of the seed pages (../shared
 when present) and of the bundled samples (kg/samples) into pages with varied names, then
 prints:
 
+- start-up: the wall and CPU time of `kg build` of one short article in a fresh process
+  (median of --startup-runs), what scoring documents one at a time costs;
 - chars/s of plain `jieba.cut` over the corpus text (dictionary loaded beforehand);
 - chars/s of the end-to-end `kg build CORPUS -o OUT` (a fresh process: start-up, read,
   extract, resolve, write Turtle and HTML) for each --jobs value, its ratio to
@@ -31,6 +33,7 @@ import json
 import os
 import random
 import re
+import resource
 import shutil
 import statistics
 import subprocess
@@ -193,6 +196,47 @@ def run_kg(args: list[str], cores: list[int] | None = None) -> dict[str, Any]:
     if proc.returncode or not info or info.get("code"):
         raise SystemExit(f"kg {' '.join(args)} failed:\n{proc.stdout}\n{proc.stderr[-3000:]}")
     return {"secs": secs, **info, "stdout": proc.stdout.strip()}
+
+
+def short_page(folder: Path) -> tuple[Path, int]:
+    """One short article (the head of the first sample page, a few hundred characters),
+    written to folder/short.txt: what scoring one document at a time builds."""
+    paras = (SAMPLES / "page1_politics.txt").read_text(encoding="utf-8").split("\n\n")
+    text = ""
+    for p in paras:
+        text += p + "\n\n"
+        if len(text) >= 300:
+            break
+    folder.mkdir(parents=True, exist_ok=True)
+    page = folder / "short.txt"
+    page.write_text(text, encoding="utf-8")
+    return page, len(text)
+
+
+def bench_startup(work: Path, runs: int) -> dict[str, Any]:
+    """`kg build SHORT -o OUT --jobs 1` in a fresh process, `runs` times: median wall
+    time and CPU time (the process and the child drawing the page), beside a bare
+    interpreter's."""
+    page, chars = short_page(work / "short")
+
+    def timed(cmd: list[str]) -> tuple[float, float]:
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        t = time.perf_counter()
+        subprocess.run(cmd, check=True, capture_output=True)
+        wall = time.perf_counter() - t
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        return wall, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
+
+    build = [sys.executable, "-c", "from kg.cli import main; main()", "build", str(page),
+             "-o", str(work / "short-out"), "--jobs", "1"]
+    timed(build)  # the first run may build the dictionary cache
+    kg_runs = [timed(build) for _ in range(runs)]
+    bare = [timed([sys.executable, "-c", "pass"]) for _ in range(runs)]
+    return {"chars": chars, "runs": runs,
+            "wall": statistics.median(w for w, _ in kg_runs),
+            "cpu": statistics.median(c for _, c in kg_runs),
+            "bare_wall": statistics.median(w for w, _ in bare),
+            "bare_cpu": statistics.median(c for _, c in bare)}
 
 
 def bench_builds(corpus: Path, out: Path, chars: int, jieba_cps: float,
@@ -375,6 +419,8 @@ def main() -> None:
     ap.add_argument("--profile", type=int, default=0, metavar="N",
                     help="also print the top N functions of extraction (cProfile)")
     ap.add_argument("--work", type=Path, help="folder for the corpus and outputs (kept)")
+    ap.add_argument("--startup-runs", type=int, default=9, metavar="N",
+                    help="one-article builds timed for the start-up figure (0: skip)")
     args = ap.parse_args()
 
     work = args.work or Path(tempfile.mkdtemp(prefix="kg-bench-"))
@@ -385,6 +431,13 @@ def main() -> None:
     jobs_list = [int(j) for j in args.jobs.split(",")]
     print(f"kg benchmark: {os.cpu_count()} cores, load average "
           f"{' '.join(f'{x:.2f}' for x in os.getloadavg())}, work folder {work}")
+
+    if args.startup_runs:
+        st = bench_startup(work, args.startup_runs)
+        print(f"start-up: kg build of one short article ({st['chars']} characters, fresh "
+              f"process, --jobs 1), median of {st['runs']}: {st['wall']:.2f} s wall, "
+              f"{st['cpu']:.2f} s CPU (python -c pass: {st['bare_wall']:.2f} s, "
+              f"{st['bare_cpu']:.2f} s CPU)")
 
     files = make_corpus(corpus, args.mb)
     texts = [f.read_text(encoding="utf-8") for f in files]

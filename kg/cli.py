@@ -223,7 +223,7 @@ def _nothing_built(skipped: list[Skipped]) -> str:
 
 
 def _export_formats(value: str) -> list[str]:
-    from kg.export import ExportError, parse_formats
+    from kg.io import ExportError, parse_formats
 
     try:
         return parse_formats(value)

@@ -11,16 +11,19 @@ from __future__ import annotations
 
 import gc
 import logging
-import multiprocessing
 import os
+import signal
+import sys
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from functools import partial
 from types import TracebackType
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
 
 log = logging.getLogger(__name__)
 
@@ -135,6 +138,9 @@ class LocalPool(Engine):
         shared: S,
         warm: Callable[[], object] | None = None,
     ) -> Iterator[R]:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
         methods = multiprocessing.get_all_start_methods()
         # forking a process that runs other threads can deadlock: spawn then
         method = "fork" if "fork" in methods and threading.active_count() == 1 else None
@@ -154,24 +160,21 @@ class LocalPool(Engine):
 # --- one task beside this process ----------------------------------------------------
 
 
-def _run_child(fn: Callable[[], object], conn: Any, parent_end: Any) -> None:
-    # the child's copy of the parent's end would keep the pipe open: without it, a
-    # parent that dies makes `send` fail and this process end instead of waiting
-    parent_end.close()
+def _send(fn: Callable[[], object], fd: int) -> None:
+    """In the child: `fn()`'s value, or what it raised, pickled into `fd`."""
+    import pickle
+
     try:
-        try:
-            message: tuple[bool, object] = (True, fn())
-        except BaseException as e:  # sent back whole, raised again by the parent
-            message = (False, e)
-        try:
-            conn.send(message)
-        except (BrokenPipeError, ConnectionResetError):
-            pass  # the parent is gone: nobody to tell
-        except Exception as e:  # an error (or value) that does not pickle: its text
-            what = message[1] if not message[0] else e
-            conn.send((False, RuntimeError(f"{type(what).__name__}: {what}")))
-    finally:
-        conn.close()
+        message: tuple[bool, object] = (True, fn())
+    except BaseException as e:  # sent back whole, raised again by the parent
+        message = (False, e)
+    try:
+        data = pickle.dumps(message, protocol=pickle.HIGHEST_PROTOCOL)
+    except Exception as e:  # an error (or value) that does not pickle: its text
+        what = message[1] if not message[0] else e
+        data = pickle.dumps((False, RuntimeError(f"{type(what).__name__}: {what}")))
+    with open(fd, "wb") as out:
+        out.write(data)
 
 
 class Beside(Generic[R]):
@@ -180,37 +183,66 @@ class Beside(Generic[R]):
     value and raises what it raised. The child only computes: whatever is written with
     the value is written here, in order, so a build killed at any moment leaves the
     files it leaves when run in one process. Where forking is not possible or not safe
-    (other threads running), `fn()` runs at `result()`, in this process."""
+    (other threads running), `fn()` runs at `result()`, in this process.
+
+    A plain fork and a pipe (multiprocessing would cost a short build a tenth of its
+    start-up to import): the child writes its pickled answer into the pipe and ends; if
+    this process dies first, the child's write fails and it ends too."""
 
     def __init__(self, fn: Callable[[], R]) -> None:
         self._fn = fn
-        self._proc: Any = None
-        if "fork" in multiprocessing.get_all_start_methods() and threading.active_count() == 1:
-            ctx = multiprocessing.get_context("fork")
-            self._conn, child_end = ctx.Pipe(duplex=False)
-            self._proc = ctx.Process(target=_run_child, args=(fn, child_end, self._conn),
-                                     daemon=True)
-            self._proc.start()
-            child_end.close()
+        self.pid: int | None = None  # the child, until it has been waited for
+        self.exitcode: int | None = None  # how it ended (-N: killed by signal N)
+        self._fd = -1
+        self._forked = False
+        if hasattr(os, "fork") and threading.active_count() == 1:
+            for stream in (sys.stdout, sys.stderr):  # or the child would write them again
+                with suppress(AttributeError, OSError, ValueError):
+                    stream.flush()
+            read_end, write_end = os.pipe()
+            pid = os.fork()
+            if pid == 0:  # the child: never returns into the caller's code
+                code = 1
+                try:
+                    os.close(read_end)
+                    _send(fn, write_end)
+                    code = 0
+                except BaseException:  # the parent sees an empty answer
+                    pass
+                finally:
+                    os._exit(code)
+            os.close(write_end)
+            self.pid, self._fd, self._forked = pid, read_end, True
+
+    def _wait(self) -> None:
+        if self.pid is not None:
+            _, status = os.waitpid(self.pid, 0)
+            self.exitcode = os.waitstatus_to_exitcode(status)
+            self.pid = None
+        if self._fd >= 0:
+            os.close(self._fd)
+            self._fd = -1
 
     def cancel(self) -> None:
         """Stop the child (its result is no longer wanted)."""
-        if self._proc is not None and self._proc.exitcode is None:
-            self._proc.terminate()
-            self._proc.join()
-            self._conn.close()
+        if self.pid is not None:
+            with suppress(ProcessLookupError):  # already ended, not yet waited for
+                os.kill(self.pid, signal.SIGTERM)
+        self._wait()
 
     def result(self) -> R:
-        if self._proc is None:
+        if not self._forked:
             return self._fn()
+        import pickle
+
         try:
-            ok, value = self._conn.recv()
-        except EOFError:  # the child died without a word (killed, out of memory)
-            ok, value = False, RuntimeError(
-                f"the background task ended with code {self._proc.exitcode}")
+            with open(self._fd, "rb", closefd=False) as f:
+                data = f.read()
         finally:
-            self._proc.join()
-            self._conn.close()
+            self._wait()
+        if not data:  # the child died without a word (killed, out of memory)
+            raise RuntimeError(f"the background task ended with code {self.exitcode}")
+        ok, value = pickle.loads(data)
         if not ok:
             raise value
         return value

@@ -26,31 +26,16 @@ from rdflib import RDF, Dataset, Graph, Literal, URIRef
 from rdflib.namespace import ORG, PROV
 from rdflib.term import Node
 
+from kg.io import FORMATS, ExportError
+from kg.io import parse_formats as parse_formats  # re-exported: kg.export's API
 from kg.namespace import KGO, SDO
 from kg.query import PREFIXES
 from kg.rdf import bind
 
 Triple = tuple[Node, Node, Node]
 
-# format name -> file extension
-FORMATS = {"ttl": "ttl", "nt": "nt", "jsonld": "jsonld", "trig": "trig", "graphml": "graphml"}
-
 _MEMBERSHIP_CORE = (RDF.type, ORG.member, ORG.role, ORG.organization)
 _EVIDENCE = (KGO.evidence, KGO.evidenceStart, KGO.evidenceEnd, KGO.evidenceSource, KGO.rule)
-
-
-class ExportError(ValueError):
-    """An unknown export format."""
-
-
-def parse_formats(spec: str) -> list[str]:
-    """'ttl,nt' -> ['ttl', 'nt'] (order kept, duplicates dropped); unknown names raise."""
-    names = [s.strip().lower() for s in spec.split(",") if s.strip()]
-    bad = [n for n in names if n not in FORMATS]
-    if bad or not names:
-        raise ExportError(f"unknown format {bad[0] if bad else spec!r}; "
-                          f"choose from {','.join(FORMATS)}")
-    return list(dict.fromkeys(names))
 
 
 def serialize(graph: Graph, fmt: str) -> bytes:

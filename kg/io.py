@@ -435,6 +435,24 @@ def iter_pages(files: Iterable[Path]) -> Iterator[Page | Skipped]:
             yield Skipped(shown_path(f), str(e))
 
 
+# the graph files `kg build --format` writes (kg.export makes them): name -> extension
+FORMATS = {"ttl": "ttl", "nt": "nt", "jsonld": "jsonld", "trig": "trig", "graphml": "graphml"}
+
+
+class ExportError(ValueError):
+    """An unknown export format."""
+
+
+def parse_formats(spec: str) -> list[str]:
+    """'ttl,nt' -> ['ttl', 'nt'] (order kept, duplicates dropped); unknown names raise."""
+    names = [s.strip().lower() for s in spec.split(",") if s.strip()]
+    bad = [n for n in names if n not in FORMATS]
+    if bad or not names:
+        raise ExportError(f"unknown format {bad[0] if bad else spec!r}; "
+                          f"choose from {','.join(FORMATS)}")
+    return list(dict.fromkeys(names))
+
+
 def atomic_write(path: Path, data: bytes | str) -> None:
     """Write `data` to a hidden temporary file beside `path` (`.NAME.*.tmp`), flush it
     to disk, rename it over `path` and flush the folder: readers and a build killed at

@@ -8,10 +8,13 @@ from __future__ import annotations
 from rdflib import Namespace, URIRef
 from rdflib.namespace import DefinedNamespace
 
-ONTOLOGY_IRI = "https://w3id.org/kg-zh/ontology#"
-DATA_IRI = "https://w3id.org/kg-zh/id/"
+from kg.vocab import DATA_IRI, ONTOLOGY_IRI, PLACE_CLASS_NAMES
+from kg.vocab import SDO as SDO_IRI
+
+__all__ = ["DATA_IRI", "KGO", "KGR", "ONTOLOGY_IRI", "PLACE_CLASS", "SDO"]
+
 KGR = Namespace(DATA_IRI)
-SDO = Namespace("https://schema.org/")
+SDO = Namespace(SDO_IRI)
 
 
 class KGO(DefinedNamespace):
@@ -49,20 +52,7 @@ class KGO(DefinedNamespace):
     mentionCount: URIRef  # how many times the corpus names an entity
 
 
-# place kind (as extracted) -> class
-PLACE_CLASS = {
-    "province": KGO.Province,
-    "city": KGO.City,
-    "county": KGO.County,
-    "zone": KGO.Zone,
-    "town": KGO.Town,
-    "village": KGO.Village,
-    "community": KGO.Community,
-    "neighbourhood": KGO.Neighbourhood,
-    "venue": KGO.Venue,
-    "region": KGO.Region,
-    "river": KGO.Waterbody,
-    "lake": KGO.Waterbody,
-    "mountain": KGO.Region,
-    "country": KGO.Country,
+# place kind (as extracted) -> class (a misspelt class name in kg.vocab raises here)
+PLACE_CLASS: dict[str, URIRef] = {
+    kind: getattr(KGO, name) for kind, name in PLACE_CLASS_NAMES.items()
 }

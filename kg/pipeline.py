@@ -24,8 +24,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
-
-from rdflib import Graph
+from typing import TYPE_CHECKING
 
 from kg import codec
 from kg import resolve as resolve_mod
@@ -34,6 +33,7 @@ from kg.extract import extract_article
 from kg.extract.people import _is_boundary_at
 from kg.extract.text import filter_spans, mention_order, name_shape
 from kg.io import (
+    FORMATS,
     InputError,
     Skipped,
     Staged,
@@ -58,6 +58,9 @@ from kg.store import (
     replace_graph,
 )
 from kg.units import PART_CHARS, SPLIT_BYTES, Unit, estimate_units, read_unit, units
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 log = logging.getLogger(__name__)
 
@@ -342,7 +345,8 @@ def build_graph(
     try:
         if not update:
             cache.clear()
-        check_cache(cache, city, update)
+        if root is not None:  # what the cache was made with matters only when it is kept
+            check_cache(cache, city, update)
         # pages are named relative to the folder of the inputs; a store keeps the
         # folder of its first build, so that its pages keep their names
         kept_root = cache.meta().get("root", "") if update else ""
@@ -393,14 +397,13 @@ def write_outputs(
     written and the counts (pages, articles, persons, ...). Turtle is written by
     pyoxigraph and HTML drawn from the resolved graph's triples as plain text (no rdflib
     terms, no copy of the graph); other formats go through kg.export and an rdflib.Graph."""
-    from kg.render import to_html
-
     clock = _Clock()
     html = out_dir / "graph.html"
     # the page is drawn in a child process while this one writes the graph files; all
     # outputs are staged and renamed into place together once every one is written, so
-    # a build that fails half-way (a full disk) leaves the previous outputs as they were
-    drawing = Beside(lambda: to_html(text_triples(result.resolved)).encode("utf-8"))
+    # a build that fails half-way (a full disk) leaves the previous outputs as they were;
+    # kg.render is imported there
+    drawing = Beside(lambda: _draw(result.resolved))
     written = []
     with Staged() as staged:
         try:
@@ -409,7 +412,7 @@ def write_outputs(
                     path = out_dir / "graph.ttl"
                     staged.write_with(path, lambda f: write_turtle(quads(result.resolved), f))
                 else:
-                    from kg.export import FORMATS, serialize
+                    from kg.export import serialize
 
                     path = out_dir / f"graph.{FORMATS[fmt]}"
                     staged.write(path, serialize(result.graph, fmt))
@@ -423,6 +426,13 @@ def write_outputs(
         staged.commit()
     clock.lap("wrote %s", html)
     return written, {"pages": len(result.pages), **counts(result.resolved)}
+
+
+def _draw(res: Resolved) -> bytes:
+    """graph.html of a resolved graph."""
+    from kg.render import to_html
+
+    return to_html(text_triples(res)).encode("utf-8")
 
 
 def counts(res: Resolved) -> dict[str, int]:

@@ -10,79 +10,96 @@ from __future__ import annotations
 
 import io
 from collections.abc import Callable, Iterable, Iterator
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 
-from rdflib import RDF, RDFS, XSD, Graph, Literal, URIRef
-from rdflib.namespace import FOAF, ORG, PROV, SKOS
-from rdflib.store import Store
-from rdflib.term import Node
-
-from kg.namespace import KGO, KGR, PLACE_CLASS, SDO
+from kg import vocab
 from kg.resolve import Resolved, slug
 
 if TYPE_CHECKING:
     import pyoxigraph
+    from rdflib import Graph, Literal, URIRef
+    from rdflib.store import Store
 
 ZH = "zh"
 N = TypeVar("N")
 # prefixes written in Turtle headers; kgr (entity IRIs) is left out on purpose: its
 # local names hold `/`, which Turtle would have to escape (`kgr:person\/...`)
 PREFIXES = {
-    "kgo": str(KGO._NS), "org": str(ORG), "foaf": str(FOAF), "prov": str(PROV),
-    "skos": str(SKOS), "schema": str(SDO), "rdfs": str(RDFS), "xsd": str(XSD),
+    "kgo": vocab.ONTOLOGY_IRI, "org": vocab.ORG, "foaf": vocab.FOAF, "prov": vocab.PROV,
+    "skos": vocab.SKOS, "schema": vocab.SDO, "rdfs": vocab.RDFS, "xsd": vocab.XSD,
 }
+# the namespaces of the CURIEs below (`triples` makes text IRIs: rdflib is not needed
+# to write a graph)
+_NAMESPACES = {**PREFIXES, "kgr": vocab.DATA_IRI, "rdf": vocab.RDF}
+
+
+def _iri(curie: str) -> str:
+    prefix, local = curie.split(":", 1)
+    return _NAMESPACES[prefix] + local
 
 
 def bind(g: Graph) -> Graph:
-    for prefix, ns in (("kgo", KGO._NS), ("kgr", KGR), ("org", ORG), ("foaf", FOAF),
-                       ("prov", PROV), ("skos", SKOS), ("schema", SDO)):
-        g.bind(prefix, ns, override=True)
+    from rdflib import Namespace
+
+    for prefix in ("kgo", "kgr", "org", "foaf", "prov", "skos", "schema"):
+        g.bind(prefix, Namespace(_NAMESPACES[prefix]), override=True)
     return g
+
+
+_ADMIN_CLASSES = ("Province", "City", "County", "Town", "Village", "Community", "Zone")
 
 
 def _schema() -> list[tuple[str, str, str]]:
     """The class axioms the data relies on, so that a reader of the graph alone
     (and the evaluation) sees every place class as a schema:Place."""
-    admin = (KGO.Province, KGO.City, KGO.County, KGO.Town, KGO.Village, KGO.Community, KGO.Zone)
-    out = [(str(cls), str(RDFS.subClassOf),
-            str(SDO.AdministrativeArea if cls in admin else SDO.Place))
-           for cls in set(PLACE_CLASS.values())]
-    out.append((str(SDO.AdministrativeArea), str(RDFS.subClassOf), str(SDO.Place)))
-    out.append((str(KGO.Program), str(RDFS.subClassOf), str(PROV.Entity)))
+    sub_class = _iri("rdfs:subClassOf")
+    out = [(vocab.ONTOLOGY_IRI + name, sub_class,
+            _iri("schema:AdministrativeArea" if name in _ADMIN_CLASSES else "schema:Place"))
+           for name in set(vocab.PLACE_CLASS_NAMES.values())]
+    out.append((_iri("schema:AdministrativeArea"), sub_class, _iri("schema:Place")))
+    out.append((_iri("kgo:Program"), sub_class, _iri("prov:Entity")))
     return sorted(set(out))
 
 
-# the vocabulary `triples` uses, by CURIE: looked up once (attribute access on rdflib's
-# namespaces costs a microsecond, a million times over on a big graph)
-_TERMS = {
-    "foaf:Person": str(FOAF.Person),
-    "kgo:Program": str(KGO.Program),
-    "kgo:articleIndex": str(KGO.articleIndex),
-    "kgo:dateText": str(KGO.dateText),
-    "kgo:divisionCode": str(KGO.divisionCode),
-    "kgo:evidence": str(KGO.evidence),
-    "kgo:evidenceEnd": str(KGO.evidenceEnd),
-    "kgo:evidenceSource": str(KGO.evidenceSource),
-    "kgo:evidenceStart": str(KGO.evidenceStart),
-    "kgo:mentionCount": str(KGO.mentionCount),
-    "kgo:rule": str(KGO.rule),
-    "kgo:runBy": str(KGO.runBy),
-    "kgo:sourceFile": str(KGO.sourceFile),
-    "org:Membership": str(ORG.Membership),
-    "org:Organization": str(ORG.Organization),
-    "org:Role": str(ORG.Role),
-    "org:member": str(ORG.member),
-    "org:organization": str(ORG.organization),
-    "org:role": str(ORG.role),
-    "org:subOrganizationOf": str(ORG.subOrganizationOf),
-    "schema:NewsArticle": str(SDO.NewsArticle),
-    "schema:Place": str(SDO.Place),
-    "schema:containedInPlace": str(SDO.containedInPlace),
-    "schema:datePublished": str(SDO.datePublished),
-    "schema:headline": str(SDO.headline),
-    "schema:location": str(SDO.location),
-}
+# the vocabulary `triples` uses, by CURIE, as text (tests check each against the
+# rdflib namespaces, kg's own with `_fail`)
+_TERMS = {curie: _iri(curie) for curie in (
+    "foaf:Person",
+    "kgo:Program",
+    "kgo:articleIndex",
+    "kgo:dateText",
+    "kgo:divisionCode",
+    "kgo:evidence",
+    "kgo:evidenceEnd",
+    "kgo:evidenceSource",
+    "kgo:evidenceStart",
+    "kgo:mentionCount",
+    "kgo:rule",
+    "kgo:runBy",
+    "kgo:sourceFile",
+    "org:Membership",
+    "org:Organization",
+    "org:Role",
+    "org:member",
+    "org:organization",
+    "org:role",
+    "org:subOrganizationOf",
+    "prov:wasDerivedFrom",
+    "rdf:type",
+    "rdfs:label",
+    "schema:NewsArticle",
+    "schema:Place",
+    "schema:containedInPlace",
+    "schema:datePublished",
+    "schema:headline",
+    "schema:location",
+    "schema:mentions",
+    "skos:altLabel",
+    "xsd:date",
+    "xsd:integer",
+)}
+_PLACE_CLASS = {kind: vocab.ONTOLOGY_IRI + name for kind, name in vocab.PLACE_CLASS_NAMES.items()}
 
 
 def triples(
@@ -105,11 +122,11 @@ def triples(
     def key(k: str) -> N:
         return node(DATA + k)
 
-    DATA = str(KGR)
-    INT, DATE = str(XSD.integer), str(XSD.date)
-    a, label, alt = node(str(RDF.type)), node(str(RDFS.label)), node(str(SKOS.altLabel))
-    derived, mentions = node(str(PROV.wasDerivedFrom)), node(str(SDO.mentions))
+    DATA = vocab.DATA_IRI
+    INT, DATE = _TERMS["xsd:integer"], _TERMS["xsd:date"]
     t = {curie: node(value) for curie, value in _TERMS.items()}
+    a, label, alt = t["rdf:type"], t["rdfs:label"], t["skos:altLabel"]
+    derived, mentions = t["prov:wasDerivedFrom"], t["schema:mentions"]
 
     for cs, cp, co in _schema():
         yield node(cs), node(cp), node(co)
@@ -148,9 +165,9 @@ def triples(
                 yield s, t["schema:location"], key(p)
         elif e.kind == "place":
             yield s, a, t["schema:Place"]
-            cls = PLACE_CLASS.get(e.level)
+            cls = _PLACE_CLASS.get(e.level)
             if cls is not None:
-                yield s, a, node(str(cls))
+                yield s, a, node(cls)
             for p in sorted(e.parents):
                 yield s, t["schema:containedInPlace"], key(p)
             if e.code:
@@ -190,6 +207,8 @@ def triples(
 
 
 def _rdflib_literal(lexical: str, lang: str | None, datatype: str | None) -> Literal:
+    from rdflib import Literal
+
     if datatype is None:
         return Literal(lexical, lang=lang)
     return Literal(lexical, datatype=_datatype(datatype))
@@ -197,70 +216,85 @@ def _rdflib_literal(lexical: str, lang: str | None, datatype: str | None) -> Lit
 
 @lru_cache(maxsize=64)
 def _datatype(iri: str) -> URIRef:
+    from rdflib import URIRef
+
     return URIRef(iri)
 
 
 def to_graph(res: Resolved) -> Graph:
     """The graph as an in-memory rdflib.Graph."""
+    from rdflib import Graph, URIRef
+
     g = bind(Graph())
     g.addN((s, p, o, g) for s, p, o in triples(res, URIRef, _rdflib_literal))
     return g
 
 
-class _ResolvedStore(Store):
-    """A read-only rdflib store over a Resolved graph: triples are made on demand from
-    `triples`, nothing is copied. One pass over the whole graph (what rendering does)
-    costs about what building an rdflib.Graph would, without its memory; `rdf:type`
-    lookups (what counting does) are served from a small index made on first use; any
-    other pattern is a pass with a filter."""
+@cache
+def _resolved_store_class() -> type[Store]:
+    """_ResolvedStore, made on first use (an rdflib class: rdflib is imported only when
+    a graph is wanted as an rdflib.Graph)."""
+    from rdflib import RDF, URIRef
+    from rdflib.store import Store
+    from rdflib.term import Node
 
-    context_aware = False
-    formula_aware = False
-    transaction_aware = False
-    graph_aware = False
+    class _ResolvedStore(Store):
+        """A read-only rdflib store over a Resolved graph: triples are made on demand
+        from `triples`, nothing is copied. One pass over the whole graph (what rendering
+        does) costs about what building an rdflib.Graph would, without its memory;
+        `rdf:type` lookups (what counting does) are served from a small index made on
+        first use; any other pattern is a pass with a filter."""
 
-    def __init__(self, res: Resolved) -> None:
-        super().__init__()
-        self._res = res
-        self._types: list[tuple[Node, Node, Node]] | None = None
-        self._ns: dict[str, URIRef] = {}
+        context_aware = False
+        formula_aware = False
+        transaction_aware = False
+        graph_aware = False
 
-    def _all(self) -> Iterator[tuple[Node, Node, Node]]:
-        return triples(self._res, URIRef, _rdflib_literal)
+        def __init__(self, res: Resolved) -> None:
+            super().__init__()
+            self._res = res
+            self._types: list[tuple[Node, Node, Node]] | None = None
+            self._ns: dict[str, URIRef] = {}
 
-    def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
-        s, p, o = triple_pattern
-        if p == RDF.type:
-            if self._types is None:
-                self._types = [t for t in self._all() if t[1] == RDF.type]
-            found: Iterable[tuple[Node, Node, Node]] = self._types
-        else:
-            found = self._all()
-        for t in found:
-            if (s is None or t[0] == s) and (p is None or t[1] == p) and (o is None or t[2] == o):
-                yield t, iter(())
+        def _all(self) -> Iterator[tuple[Node, Node, Node]]:
+            return triples(self._res, URIRef, _rdflib_literal)
 
-    def __len__(self, context: Any = None) -> int:
-        return sum(1 for _ in self._all())
+        def triples(self, triple_pattern: Any, context: Any = None) -> Iterator[Any]:
+            s, p, o = triple_pattern
+            if p == RDF.type:
+                if self._types is None:
+                    self._types = [t for t in self._all() if t[1] == RDF.type]
+                found: Iterable[tuple[Node, Node, Node]] = self._types
+            else:
+                found = self._all()
+            for t in found:
+                if ((s is None or t[0] == s) and (p is None or t[1] == p)
+                        and (o is None or t[2] == o)):
+                    yield t, iter(())
 
-    def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
-        raise TypeError("a view of a resolved graph is read-only")
+        def __len__(self, context: Any = None) -> int:
+            return sum(1 for _ in self._all())
 
-    def remove(self, triple: Any, context: Any = None) -> None:
-        raise TypeError("a view of a resolved graph is read-only")
+        def add(self, triple: Any, context: Any, quoted: bool = False) -> None:
+            raise TypeError("a view of a resolved graph is read-only")
 
-    def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
-        if override or prefix not in self._ns:
-            self._ns[prefix] = namespace
+        def remove(self, triple: Any, context: Any = None) -> None:
+            raise TypeError("a view of a resolved graph is read-only")
 
-    def namespace(self, prefix: str) -> URIRef | None:
-        return self._ns.get(prefix)
+        def bind(self, prefix: str, namespace: URIRef, override: bool = True) -> None:
+            if override or prefix not in self._ns:
+                self._ns[prefix] = namespace
 
-    def prefix(self, namespace: URIRef) -> str | None:
-        return next((p for p, ns in self._ns.items() if ns == namespace), None)
+        def namespace(self, prefix: str) -> URIRef | None:
+            return self._ns.get(prefix)
 
-    def namespaces(self) -> Iterator[tuple[str, URIRef]]:
-        yield from self._ns.items()
+        def prefix(self, namespace: URIRef) -> str | None:
+            return next((p for p, ns in self._ns.items() if ns == namespace), None)
+
+        def namespaces(self) -> Iterator[tuple[str, URIRef]]:
+            yield from self._ns.items()
+
+    return _ResolvedStore
 
 
 def _lexical(lexical: str, lang: str | None, datatype: str | None) -> str:
@@ -276,8 +310,11 @@ def text_triples(res: Resolved) -> Iterator[tuple[str, str, str]]:
 
 def view(res: Resolved) -> Graph:
     """The graph as a read-only rdflib.Graph that keeps no copy of the triples (see
-    _ResolvedStore): for one pass over a big graph."""
-    return bind(Graph(store=_ResolvedStore(res)))
+    _resolved_store_class): for one pass over a big graph."""
+    from rdflib import Graph
+
+    store: Any = _resolved_store_class()
+    return bind(Graph(store=store(res)))
 
 
 def quads(res: Resolved) -> Iterator[pyoxigraph.Quad]:

@@ -1,9 +1,11 @@
-"""Graph -> networkx -> one self-contained, explorable HTML page.
+"""Graph -> entity network -> one self-contained, explorable HTML page.
 
-The page is generated with pyvis (node and edge dicts, template rendering) from our own
-template: vis-network's JS and CSS are inlined from the copy pyvis ships, nothing is
-loaded from the network (pyvis' own in_line template still links bootstrap from a CDN),
-and a Content-Security-Policy forbids any remote request. Node positions are computed
+The network is a small multigraph of our own (`Network`; `to_networkx` gives it as a
+networkx graph), and the page is our own template filled with its node and edge dicts in
+vis-network's format (the ones pyvis makes): vis-network's JS and CSS are inlined from the
+copy pyvis ships, read as files without importing pyvis (pyvis imports IPython),
+nothing is loaded from the network (pyvis' own in_line template still links bootstrap
+from a CDN), and a Content-Security-Policy forbids any remote request. Node positions are computed
 here, deterministically and in pure Python (numpy is not a dependency); the browser
 then runs a bounded physics pass over them and freezes it, or, above
 _PHYSICS_LIMIT connected nodes, draws them as they are, so that a 5,000-node page is
@@ -23,18 +25,21 @@ import json
 import math
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
-from importlib import resources
-from typing import Any
+from functools import cache
+from importlib.util import find_spec
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Union
 
-import networkx as nx
-from markupsafe import Markup
-from rdflib import RDF, RDFS, BNode, Graph
-from rdflib.namespace import FOAF, ORG, PROV, SKOS
+from markupsafe import Markup, escape
 
+from kg import vocab
 from kg.engine import gc_paused
-from kg.namespace import KGO, SDO
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from rdflib import Graph
 
 
 @dataclass(frozen=True)
@@ -92,21 +97,23 @@ _TYPE_NAMES = {
     "article": "article", "articles": "article", "文章": "article",
 }
 
+# place class (local name in kgo:) -> level shown
 _PLACE_LEVELS = {
-    KGO.Province: "省 province", KGO.City: "市 city", KGO.County: "县区 county",
-    KGO.Zone: "园区 zone", KGO.Town: "乡镇街道 town", KGO.Village: "村 village",
-    KGO.Community: "社区 community", KGO.Neighbourhood: "小区 neighbourhood",
-    KGO.Venue: "场所 venue", KGO.Region: "区域 region", KGO.Waterbody: "水体 waterbody",
-    KGO.Country: "国家 country",
+    "Province": "省 province", "City": "市 city", "County": "县区 county",
+    "Zone": "园区 zone", "Town": "乡镇街道 town", "Village": "村 village",
+    "Community": "社区 community", "Neighbourhood": "小区 neighbourhood",
+    "Venue": "场所 venue", "Region": "区域 region", "Waterbody": "水体 waterbody",
+    "Country": "国家 country",
 }
+_KGO, _ORG, _SDO = vocab.ONTOLOGY_IRI, vocab.ORG, vocab.SDO
 
 # entity-to-entity relations other than memberships: predicate -> edge kind
 _RELATIONS = (
-    (str(ORG.subOrganizationOf), "sub"),
-    (str(SDO.containedInPlace), "within"),
-    (str(SDO.location), "site"),
-    (str(ORG.hasSite), "site"),
-    (str(KGO.runBy), "runby"),
+    (_ORG + "subOrganizationOf", "sub"),
+    (_SDO + "containedInPlace", "within"),
+    (_SDO + "location", "site"),
+    (_ORG + "hasSite", "site"),
+    (_KGO + "runBy", "runby"),
 )
 
 
@@ -127,6 +134,9 @@ def parse_types(text: str | Iterable[str]) -> tuple[str, ...]:
     return tuple(k.key for k in KINDS if k.key in keys)
 
 
+# the entity network, ours or networkx'
+Net = Union["Network", "nx.MultiDiGraph"]
+
 # subject -> predicate -> objects, every term as text: IRIs and literals by their value,
 # blank nodes as `_:id`
 _Index = Mapping[str, Mapping[str, Sequence[str]]]
@@ -134,36 +144,43 @@ Triples = Iterable[tuple[Any, Any, Any]]
 
 
 # the vocabulary read in the loops below, as text (the index holds text)
-_FOAF_Person = str(FOAF.Person)
-_KGO_Program = str(KGO.Program)
-_KGO_dateText = str(KGO.dateText)
-_KGO_divisionCode = str(KGO.divisionCode)
-_KGO_evidence = str(KGO.evidence)
-_KGO_mentionCount = str(KGO.mentionCount)
-_KGO_sourceFile = str(KGO.sourceFile)
-_ORG_Membership = str(ORG.Membership)
-_ORG_Organization = str(ORG.Organization)
-_ORG_member = str(ORG.member)
-_ORG_organization = str(ORG.organization)
-_ORG_role = str(ORG.role)
-_PROV_wasDerivedFrom = str(PROV.wasDerivedFrom)
-_RDFS_label = str(RDFS.label)
-_RDF_type = str(RDF.type)
-_SDO_NewsArticle = str(SDO.NewsArticle)
-_SDO_Place = str(SDO.Place)
-_SDO_datePublished = str(SDO.datePublished)
-_SDO_headline = str(SDO.headline)
-_SDO_mentions = str(SDO.mentions)
-_SKOS_altLabel = str(SKOS.altLabel)
-_LEVEL_OF = {str(c): level for c, level in _PLACE_LEVELS.items()}
+_FOAF_Person = vocab.FOAF + "Person"
+_KGO_Program = _KGO + "Program"
+_KGO_dateText = _KGO + "dateText"
+_KGO_divisionCode = _KGO + "divisionCode"
+_KGO_evidence = _KGO + "evidence"
+_KGO_mentionCount = _KGO + "mentionCount"
+_KGO_sourceFile = _KGO + "sourceFile"
+_ORG_Membership = _ORG + "Membership"
+_ORG_Organization = _ORG + "Organization"
+_ORG_member = _ORG + "member"
+_ORG_organization = _ORG + "organization"
+_ORG_role = _ORG + "role"
+_PROV_wasDerivedFrom = vocab.PROV + "wasDerivedFrom"
+_RDFS_label = vocab.RDFS + "label"
+_RDF_type = vocab.RDF + "type"
+_SDO_NewsArticle = _SDO + "NewsArticle"
+_SDO_Place = _SDO + "Place"
+_SDO_datePublished = _SDO + "datePublished"
+_SDO_headline = _SDO + "headline"
+_SDO_mentions = _SDO + "mentions"
+_SKOS_altLabel = vocab.SKOS + "altLabel"
+_LEVEL_OF = {_KGO + c: level for c, level in _PLACE_LEVELS.items()}
 _PLACE_CLASSES = frozenset(_LEVEL_OF)
 
 
+@cache
+def _bnode() -> type:
+    from rdflib import BNode
+
+    return BNode
+
+
 def _text(term: Any) -> str:
-    """A term as the index holds it."""
+    """A term as the index holds it (an rdflib term: rdflib is loaded)."""
     if type(term) is str:
         return term
-    if isinstance(term, BNode):
+    if isinstance(term, _bnode()):
         return f"_:{term}"
     return str(term)
 
@@ -234,7 +251,82 @@ def _labels(idx: _Index, s: str) -> tuple[str, list[str]]:
     return label, sorted(alts - {label})
 
 
+class _Nodes(dict[str, dict[str, Any]]):
+    """Node -> attributes, also called as networkx' node view is: `nodes(data=True)`."""
+
+    def __call__(self, data: bool = False) -> Iterable[Any]:
+        return self.items() if data else self.keys()
+
+
+class Network:
+    """The entity network a page draws: a directed multigraph that keeps its nodes and
+    edges in the order they were added, with the part of networkx' MultiDiGraph API
+    this module uses (`to_networkx` gives it as one; the functions here take either).
+    Drawing needs none of networkx' algorithms, and importing it would cost a
+    one-article build a fifth of a second."""
+
+    def __init__(self, **graph: Any) -> None:
+        self.graph: dict[str, Any] = dict(graph)
+        self.nodes = _Nodes()
+        self._edges: list[tuple[str, str, dict[str, Any]]] = []
+
+    def add_node(self, n: str, **attrs: Any) -> None:
+        self.nodes.setdefault(n, {}).update(attrs)
+
+    def add_edge(self, a: str, b: str, **attrs: Any) -> None:
+        self.nodes.setdefault(a, {})
+        self.nodes.setdefault(b, {})
+        self._edges.append((a, b, attrs))
+
+    def edges(self, data: bool = False) -> list[Any]:
+        return list(self._edges) if data else [(a, b) for a, b, _ in self._edges]
+
+    def number_of_edges(self) -> int:
+        return len(self._edges)
+
+    def __len__(self) -> int:
+        return len(self.nodes)
+
+    def __contains__(self, n: object) -> bool:
+        return n in self.nodes
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.nodes)
+
+    def subgraph(self, nodes: Iterable[str]) -> Network:
+        """The given nodes and the edges between them, as a copy (attributes copied
+        one level deep, as networkx' `subgraph(...).copy()` does)."""
+        keep = set(nodes)
+        out = Network(**self.graph)
+        for n, d in self.nodes.items():
+            if n in keep:
+                out.nodes[n] = dict(d)
+        out._edges = [(a, b, dict(d)) for a, b, d in self._edges if a in keep and b in keep]
+        return out
+
+    def copy(self) -> Network:
+        return self.subgraph(self.nodes)
+
+    def remove_nodes_from(self, nodes: Iterable[str]) -> None:
+        gone = set(nodes)
+        for n in gone:
+            self.nodes.pop(n, None)
+        self._edges = [e for e in self._edges if e[0] not in gone and e[1] not in gone]
+
+
 def to_networkx(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> nx.MultiDiGraph:
+    """`to_network(g, types)` as a networkx MultiDiGraph: the same nodes, edges and
+    attributes, added in the same order."""
+    import networkx as nx
+
+    net = to_network(g, types)
+    out = nx.MultiDiGraph(**net.graph)
+    out.add_nodes_from(net.nodes.items())
+    out.add_edges_from(net.edges(data=True))
+    return out
+
+
+def to_network(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> Network:
     """Entities of `types` (of an rdflib.Graph, or of any triples) as nodes carrying
     what the page shows about them (kind, label, aliases, positions, evidence,
     sources); relations as edges with a `kind`
@@ -243,7 +335,7 @@ def to_networkx(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> nx.
     wanted = set(parse_types(types))
     idx = _index(g)
     arts = _articles(idx)
-    out = nx.MultiDiGraph(articles=arts)
+    out = Network(articles=arts)
     memberships = []
     for s in sorted(idx):
         props = idx[s]
@@ -308,7 +400,7 @@ def to_networkx(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> nx.
     return out
 
 
-def _neighbours(nxg: nx.MultiDiGraph) -> dict[str, list[str]]:
+def _neighbours(nxg: Net) -> dict[str, list[str]]:
     """Undirected adjacency, without self-loops, every list sorted."""
     adj: dict[str, set[str]] = {n: set() for n in nxg.nodes}
     for a, b in nxg.edges():
@@ -322,7 +414,7 @@ def _squash(text: str) -> str:
     return "".join(text.split())
 
 
-def find_nodes(nxg: nx.MultiDiGraph, name: str) -> list[str]:
+def find_nodes(nxg: Net, name: str) -> list[str]:
     """Nodes named `name` (spaces ignored, as OCR puts them inside names): an IRI, else
     every exact label, else every exact alias, else the single node whose label or
     alias contains it. Raises LookupError naming candidates when nothing or too much
@@ -347,7 +439,7 @@ def find_nodes(nxg: nx.MultiDiGraph, name: str) -> list[str]:
     raise LookupError(f"{len(hits)} entities contain {name!r}: {shown}; give the full name")
 
 
-def ego(nxg: nx.MultiDiGraph, focus: Sequence[str], depth: int) -> nx.MultiDiGraph:
+def ego(nxg: Net, focus: Sequence[str], depth: int) -> Net:
     """The sub-network within `depth` hops of the `focus` nodes, edges in any direction."""
     adj = _neighbours(nxg)
     seen = set(focus)
@@ -359,8 +451,7 @@ def ego(nxg: nx.MultiDiGraph, focus: Sequence[str], depth: int) -> nx.MultiDiGra
     return nxg.subgraph(seen).copy()
 
 
-def trim(nxg: nx.MultiDiGraph, max_nodes: int,
-         keep: Iterable[str] = ()) -> tuple[nx.MultiDiGraph, int]:
+def trim(nxg: Net, max_nodes: int, keep: Iterable[str] = ()) -> tuple[Net, int]:
     """Keep the `max_nodes` most connected nodes (and always `keep`); return the
     smaller graph and how many nodes were dropped."""
     kept = _most_connected(nxg, max_nodes, keep)
@@ -369,7 +460,7 @@ def trim(nxg: nx.MultiDiGraph, max_nodes: int,
     return nxg.subgraph(kept).copy(), len(nxg) - len(kept)
 
 
-def _trim_in_place(nxg: nx.MultiDiGraph, max_nodes: int, keep: Iterable[str] = ()) -> int:
+def _trim_in_place(nxg: Net, max_nodes: int, keep: Iterable[str] = ()) -> int:
     """`trim` on a graph nobody else holds: the dropped nodes are removed from it
     (a copy of the kept part costs ten times as much). Returns how many were dropped."""
     kept = _most_connected(nxg, max_nodes, keep)
@@ -381,7 +472,7 @@ def _trim_in_place(nxg: nx.MultiDiGraph, max_nodes: int, keep: Iterable[str] = (
     return len(dropped)
 
 
-def _most_connected(nxg: nx.MultiDiGraph, max_nodes: int,
+def _most_connected(nxg: Net, max_nodes: int,
                     keep: Iterable[str]) -> list[str] | None:
     """The nodes `trim` keeps, or None when it keeps them all."""
     if max_nodes <= 0 or len(nxg) <= max_nodes:
@@ -494,13 +585,31 @@ def _balloon(adj: Mapping[str, Sequence[str]], root: str, labels: Mapping[str, s
     return {n: (x, y) for n, (x, y, _) in frame.items()}
 
 
-def layout(nxg: nx.MultiDiGraph, roots: Iterable[str] = ()) -> dict[str, tuple[float, float]]:
+def _components(adj: Mapping[str, Sequence[str]]) -> list[list[str]]:
+    """The connected components of an undirected adjacency, each sorted."""
+    seen: set[str] = set()
+    out = []
+    for n in adj:
+        if n in seen:
+            continue
+        seen.add(n)
+        comp = [n]
+        for m in comp:  # grows while we walk it
+            for k in adj[m]:
+                if k not in seen:
+                    seen.add(k)
+                    comp.append(k)
+        out.append(sorted(comp))
+    return out
+
+
+def layout(nxg: Net, roots: Iterable[str] = ()) -> dict[str, tuple[float, float]]:
     """Deterministic positions for every node (pure Python, linear-ish time)."""
     adj = _neighbours(nxg)
     labels = {n: nxg.nodes[n]["label"] for n in nxg.nodes}
     rank = {n: (-len(adj[n]), labels[n], n) for n in nxg.nodes}
     preferred = set(roots)
-    comps = [sorted(c) for c in nx.connected_components(nx.Graph(adj)) if len(c) > 1]
+    comps = [c for c in _components(adj) if len(c) > 1]
     comps.sort(key=lambda c: (-len(c), min(rank[n] for n in c)))
     boxes: list[tuple[dict[str, tuple[float, float]], float, float, float, float]] = []
     for comp in comps:
@@ -561,9 +670,13 @@ def _raw(text: str, element: str) -> Markup:
 
 
 def _vis_assets() -> tuple[str, str]:
-    lib = resources.files("pyvis") / "templates" / "lib" / "vis-9.1.2"
-    return (lib.joinpath("vis-network.min.js").read_text(encoding="utf-8"),
-            lib.joinpath("vis-network.css").read_text(encoding="utf-8"))
+    """vis-network's JS and CSS, as pyvis ships them (found without importing pyvis)."""
+    spec = find_spec("pyvis")
+    if spec is None or not spec.submodule_search_locations:
+        raise RuntimeError("pyvis is not installed (graph pages inline its vis-network)")
+    lib = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / "vis-9.1.2"
+    return ((lib / "vis-network.min.js").read_text(encoding="utf-8"),
+            (lib / "vis-network.css").read_text(encoding="utf-8"))
 
 
 def _csp_hash(script: str) -> str:
@@ -583,7 +696,7 @@ def to_html(g: Graph | Triples, *, focus: str | None = None, depth: int = 2,
     part of it within `depth` hops of the entity named `focus`, restricted to `types`,
     at most `max_nodes` nodes).
     Raises LookupError when `focus` names no entity (or too many)."""
-    nxg = to_networkx(g, types)
+    nxg: Net = to_network(g, types)
     total = len(nxg)
     focus_ids: list[str] = []
     if focus is not None:
@@ -607,23 +720,16 @@ def to_html(g: Graph | Triples, *, focus: str | None = None, depth: int = 2,
     return _page(shown, focus_ids, heading, notice, total)
 
 
-def _page(nxg: nx.MultiDiGraph, focus_ids: Sequence[str], heading: str, notice: str,
-          total: int) -> str:
-    """Render `nxg` through pyvis with our template (pyvis is imported here, not at the
-    top: it imports IPython, which costs half a second)."""
-    from jinja2 import ChoiceLoader, DictLoader, Environment, FileSystemLoader
-    from pyvis.edge import Edge
-    from pyvis.network import Network
-    from pyvis.node import Node as PyvisNode
-
+def _page(nxg: Net, focus_ids: Sequence[str], heading: str, notice: str, total: int) -> str:
+    """Our template filled with the nodes and edges of `nxg` as vis-network takes them
+    (the dicts pyvis' Node and Edge make: id, label, shape and the options given; from,
+    to, arrows "to" and the options given)."""
     adj = _neighbours(nxg)
     arts: Mapping[str, Mapping[str, str]] = nxg.graph.get("articles", {})
     pos = layout(nxg, roots=focus_ids)
     moving = sum(1 for n in nxg.nodes if adj[n])  # unconnected nodes stay in their grid
-    net = Network(height="100%", width="100%", directed=True, cdn_resources="in_line",
-                  heading=heading)
-    # pyvis' add_node / add_edge check membership in lists (quadratic); we add only
-    # nodes and edges whose ends exist, so fill pyvis' tables the way add_node does
+    nodes: list[dict[str, Any]] = []
+    edges: list[dict[str, Any]] = []
     used_arts: set[str] = set()
     for n in sorted(nxg.nodes):
         d = nxg.nodes[n]
@@ -636,28 +742,25 @@ def _page(nxg: nx.MultiDiGraph, focus_ids: Sequence[str], heading: str, notice: 
                 used_arts.update(row[idx])
         if "art" in facts:
             used_arts.add(facts["art"])
-        node = PyvisNode(n, kind.shape, label=d["label"], color=kind.colour,
-                         x=_round(x), y=_round(y), value=max(1, len(adj[n])),
-                         kind=d["kind"], alts=d["alts"], facts=facts, deg=len(adj[n]),
-                         physics=bool(adj[n]))
-        net.nodes.append(node.options)
-        net.node_ids.append(n)
-        net.node_map[n] = node.options
+        nodes.append({"id": n, "label": d["label"], "shape": kind.shape, "color": kind.colour,
+                      "x": _round(x), "y": _round(y), "value": max(1, len(adj[n])),
+                      "kind": d["kind"], "alts": d["alts"], "facts": facts,
+                      "deg": len(adj[n]), "physics": bool(adj[n])})
     for i, (a, b, d) in enumerate(sorted(nxg.edges(data=True),
                                          key=lambda e: (e[0], e[1], e[2]["kind"]))):
         ek = EDGE_KIND[d["kind"]]
         # springs around a hub are longer, so that its edges' role labels have room
         hub = max(len(adj[a]), len(adj[b]))
-        opts: dict[str, Any] = {"id": f"e{i}", "kind": d["kind"], "color": ek.colour,
-                                "dashes": ek.dashes, "length": min(320, max(120, 20 * hub))}
+        opts: dict[str, Any] = {"id": f"e{i}", "from": a, "to": b, "arrows": "to",
+                                "kind": d["kind"], "color": ek.colour, "dashes": ek.dashes,
+                                "length": min(320, max(120, 20 * hub))}
         if d["kind"] == "member" and d["label"]:  # only roles are written on edges
             opts["label"] = d["label"]
         if d["facts"]:
             opts["facts"] = d["facts"]
             for _, _, src in d["facts"].get("ev", []):
                 used_arts.update(src)
-        net.edges.append(Edge(a, b, True, **opts).options)
-    net.options = _options(moving, len(nxg))
+        edges.append(opts)
 
     kinds_present = sorted({d["kind"] for _, d in nxg.nodes(data=True)},
                            key=[k.key for k in KINDS].index)
@@ -672,25 +775,27 @@ def _page(nxg: nx.MultiDiGraph, focus_ids: Sequence[str], heading: str, notice: 
         "edgeKinds": {e.key: {"zh": e.zh, "en": e.en} for e in EDGE_KINDS},
     }
     vis_js, vis_css = _vis_assets()
-    app_js = _APP_JS
-    env = Environment(loader=ChoiceLoader([DictLoader({"kg.html": _TEMPLATE}),
-                                           FileSystemLoader(net.template_dir)]),
-                      autoescape=True, keep_trailing_newline=True)
-    env.filters["script_json"] = script_json
-    env.filters["script_json_text"] = lambda text: script_json(json.loads(text))  # pyvis' options
-    env.globals.update(
-        data=data, kinds=[KIND[k] for k in kinds_present], counts=counts,
-        edge_kinds=[EDGE_KIND[e] for e in edge_kinds], notice=notice,
-        isolated=sum(1 for n in nxg.nodes if not adj[n]), total=total,
-        n_edges=nxg.number_of_edges(),
-        vis_js=_raw(vis_js, "script"), vis_css=_raw(vis_css, "style"),
-        app_js=_raw(app_js, "script"), page_css=Markup(_PAGE_CSS),
-        csp_scripts=Markup(" ".join(sorted({_csp_hash(str(_raw(vis_js, "script"))),
-                                            _csp_hash(str(_raw(app_js, "script")))}))),
+    js, app_js = _raw(vis_js, "script"), _raw(_APP_JS, "script")
+    legend = "".join(
+        _fill(_KIND_ITEM, key=k.key, zh=k.zh, en=k.en, count=counts[k.key],
+              symbol=Markup(_fill(_SYMBOLS.get(k.shape, _SYMBOLS["star"]), colour=k.colour)))
+        for k in (KIND[key] for key in kinds_present))
+    isolated = sum(1 for n in nxg.nodes if not adj[n])
+    return _fill(
+        _TEMPLATE, heading=heading, n_nodes=len(nodes), n_edges=nxg.number_of_edges(),
+        in_graph=Markup(_fill(_IN_GRAPH, total=total) if total != len(nodes) else ""),
+        notice=Markup(_fill(_NOTICE, notice=notice) if notice else ""),
+        kinds=Markup(legend),
+        isolated=Markup(_fill(_ISOLATED, count=isolated) if isolated else ""),
+        edge_kinds=Markup("".join(
+            _fill(_EDGE_ITEM, colour=e.colour, zh=e.zh, en=e.en,
+                  dashes=Markup(_DASHES if e.dashes else ""))
+            for e in (EDGE_KIND[key] for key in edge_kinds))),
+        data=script_json(data), nodes=script_json(nodes), edges=script_json(edges),
+        options=script_json(_options(moving, len(nxg))),
+        vis_js=js, vis_css=_raw(vis_css, "style"), app_js=app_js, page_css=Markup(_PAGE_CSS),
+        csp_scripts=Markup(" ".join(sorted({_csp_hash(str(js)), _csp_hash(str(app_js))}))),
     )
-    net.templateEnv = env
-    net.path = "kg.html"
-    return str(net.generate_html(name="graph.html", notebook=False))
 
 
 def _options(moving: int, total: int) -> dict[str, Any]:
@@ -733,30 +838,33 @@ def _options(moving: int, total: int) -> dict[str, Any]:
 
 def dumps_json(g: Graph) -> str:
     """The entity network as node-link JSON (sorted, deterministic)."""
+    import networkx as nx
+
     nxg = to_networkx(g)
     return json.dumps(nx.node_link_data(nxg, edges="links"), ensure_ascii=False, sort_keys=True)
 
 
+# the page; every value is filled in as text escaped for HTML, or as a script or style
+# block made safe by _raw / script_json
 _TEMPLATE = """<!DOCTYPE html>
 <html lang="zh">
 <head>
 <meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-script-src {{ csp_scripts }}; style-src 'unsafe-inline'; img-src data:; font-src data:">
+script-src {csp_scripts}; style-src 'unsafe-inline'; img-src data:; font-src data:">
 <meta name="generator" content="kg (pyvis, vis-network 9.1.2)">
-<title>{{ heading }}</title>
-<style>{{ vis_css }}</style>
-<style>{{ page_css }}</style>
+<title>{heading}</title>
+<style>{vis_css}</style>
+<style>{page_css}</style>
 </head>
 <body>
 <div id="kg-app">
 <aside id="kg-side">
 <header>
-<h1>{{ heading }}</h1>
-<p class="kg-stats">{{ nodes|length }} 实体 entities · {{ n_edges }} 关系 relations\
-{% if total != nodes|length %} · {{ total }} in the graph{% endif %}</p>
-{% if notice %}<p class="kg-notice" id="kg-notice">{{ notice }}</p>{% endif %}
+<h1>{heading}</h1>
+<p class="kg-stats">{n_nodes} 实体 entities · {n_edges} 关系 relations{in_graph}</p>
+{notice}
 </header>
 <div class="kg-search">
 <input id="kg-search" type="search" placeholder="搜索名称 search a name" autocomplete="off" \
@@ -766,24 +874,9 @@ aria-label="search a name">
 <section id="kg-legend" aria-label="legend">
 <h2>图例 legend</h2>
 <ul class="kg-types">
-{% for k in kinds %}<li><label><input type="checkbox" data-kind="{{ k.key }}" checked>\
-<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">\
-{% if k.shape == "dot" %}<circle cx="8" cy="8" r="6" fill="{{ k.colour }}"/>\
-{% elif k.shape == "square" %}<rect x="2" y="2" width="12" height="12" fill="{{ k.colour }}"/>\
-{% elif k.shape == "triangle" %}<polygon points="8,1 15,14 1,14" fill="{{ k.colour }}"/>\
-{% elif k.shape == "diamond" %}<polygon points="8,1 15,8 8,15 1,8" fill="{{ k.colour }}"/>\
-{% else %}<polygon points="8,1 10,6 15,6 11,9 13,15 8,11 3,15 5,9 1,6 6,6" \
-fill="{{ k.colour }}"/>{% endif %}</svg>\
-<span>{{ k.zh }} {{ k.en }}</span><span class="kg-count">{{ counts[k.key] }}</span></label></li>
-{% endfor %}{% if isolated %}<li><label><input type="checkbox" id="kg-isolated" checked>\
-<span class="kg-iso">无关系 unconnected</span><span class="kg-count">{{ isolated }}</span>\
-</label></li>
-{% endif %}</ul>
+{kinds}{isolated}</ul>
 <ul class="kg-edges">
-{% for e in edge_kinds %}<li><svg width="26" height="10" viewBox="0 0 26 10" aria-hidden="true">\
-<line x1="1" y1="5" x2="25" y2="5" stroke="{{ e.colour }}" stroke-width="2"\
-{% if e.dashes %} stroke-dasharray="4 3"{% endif %}/></svg><span>{{ e.zh }} {{ e.en }}</span></li>
-{% endfor %}</ul>
+{edge_kinds}</ul>
 <p class="kg-hint">大小 = 关系数 size = connections. 点击节点 click a node: its neighbourhood \
 and facts; click empty space to reset.</p>
 <button type="button" id="kg-reset">重置 reset view</button>
@@ -793,15 +886,48 @@ Click a node to see its facts.</p></section>
 </aside>
 <main id="kg-network"></main>
 </div>
-<script type="application/json" id="kg-data">{{ data|script_json }}</script>
-<script type="application/json" id="kg-nodes">{{ nodes|script_json }}</script>
-<script type="application/json" id="kg-edges">{{ edges|script_json }}</script>
-<script type="application/json" id="kg-options">{{ options|script_json_text }}</script>
-<script>{{ vis_js }}</script>
-<script>{{ app_js }}</script>
+<script type="application/json" id="kg-data">{data}</script>
+<script type="application/json" id="kg-nodes">{nodes}</script>
+<script type="application/json" id="kg-edges">{edges}</script>
+<script type="application/json" id="kg-options">{options}</script>
+<script>{vis_js}</script>
+<script>{app_js}</script>
 </body>
 </html>
 """
+_IN_GRAPH = " · {total} in the graph"
+_NOTICE = '<p class="kg-notice" id="kg-notice">{notice}</p>'
+_KIND_ITEM = (
+    '<li><label><input type="checkbox" data-kind="{key}" checked>'
+    '<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">{symbol}</svg>'
+    '<span>{zh} {en}</span><span class="kg-count">{count}</span></label></li>\n'
+)
+_SYMBOLS = {
+    "dot": '<circle cx="8" cy="8" r="6" fill="{colour}"/>',
+    "square": '<rect x="2" y="2" width="12" height="12" fill="{colour}"/>',
+    "triangle": '<polygon points="8,1 15,14 1,14" fill="{colour}"/>',
+    "diamond": '<polygon points="8,1 15,8 8,15 1,8" fill="{colour}"/>',
+    "star": '<polygon points="8,1 10,6 15,6 11,9 13,15 8,11 3,15 5,9 1,6 6,6" '
+            'fill="{colour}"/>',
+}
+_ISOLATED = (
+    '<li><label><input type="checkbox" id="kg-isolated" checked>'
+    '<span class="kg-iso">无关系 unconnected</span><span class="kg-count">{count}</span>'
+    '</label></li>\n'
+)
+_EDGE_ITEM = (
+    '<li><svg width="26" height="10" viewBox="0 0 26 10" aria-hidden="true">'
+    '<line x1="1" y1="5" x2="25" y2="5" stroke="{colour}" stroke-width="2"{dashes}/></svg>'
+    '<span>{zh} {en}</span></li>\n'
+)
+_DASHES = ' stroke-dasharray="4 3"'
+
+
+def _fill(text: str, **values: object) -> str:
+    """`text.format` with every value escaped for HTML (markup made safe already, such
+    as script_json's, is kept as it is)."""
+    return text.format(**{k: escape(v) for k, v in values.items()})
+
 
 _PAGE_CSS = """
 html, body { margin: 0; height: 100%; }

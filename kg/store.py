@@ -31,10 +31,9 @@ from importlib import resources
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from rdflib import Graph
-
 if TYPE_CHECKING:
     import pyoxigraph
+    from rdflib import Graph
 
     from kg.listings import Listings
 
@@ -62,10 +61,10 @@ def extraction_fingerprint() -> str:
     """A digest of everything pass-1 results depend on (reading, cleaning, segmenting,
     extracting, lexicons, jieba's version): cached extractions are reused only while it
     is unchanged."""
-    import jieba
+    from kg.tokenize import jieba_version
 
     root = resources.files("kg")
-    h = hashlib.sha1(str(getattr(jieba, "__version__", "")).encode())
+    h = hashlib.sha1(jieba_version().encode())
     names = ["io.py", "clean.py", "segment.py", "tokenize.py", "lexicon.py", "model.py", "units.py"]
     entries = [root.joinpath(n) for n in names]
     entries += sorted((e for e in root.joinpath("extract").iterdir() if e.name.endswith(".py")),
@@ -329,6 +328,7 @@ def _kg_store_class() -> type:
 def rdflib_graph(store: pyoxigraph.Store, listings: Listings | None = None) -> Graph:
     """An rdflib.Graph over the default graph of a pyoxigraph store: rdflib's API,
     pyoxigraph's storage and SPARQL (and the store's kept answers: kg.listings)."""
+    from rdflib import Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     from kg.rdf import bind

@@ -37,7 +37,7 @@ _ORPHAN = """
 import os, signal, sys, time
 from kg.engine import Beside
 task = Beside(lambda: (time.sleep(0.5), b"x" * 8_000_000))  # more than a pipe holds
-print(task._proc.pid, flush=True)
+print(task.pid, flush=True)
 os.kill(os.getpid(), signal.SIGKILL)  # the build dies before it reads the result
 """
 
@@ -65,9 +65,33 @@ def test_beside_cancel_stops_the_child() -> None:
     import time
 
     task = Beside(lambda: time.sleep(60))
-    assert task._proc is not None
+    assert task.pid is not None
     task.cancel()
-    assert task._proc.exitcode is not None  # ended, well before the minute
+    assert task.exitcode is not None and task.pid is None  # ended, well before the minute
+
+
+def test_beside_reports_a_child_that_died_without_a_word() -> None:
+    import signal
+
+    with pytest.raises(RuntimeError, match="ended with code -9"):
+        Beside(lambda: os.kill(os.getpid(), signal.SIGKILL)).result()
+
+
+_BUFFERED = """
+import sys
+from kg.engine import Beside
+sys.stdout.write("写了一次")  # still in this process' buffer when the child is forked
+print(Beside(lambda: "画好了").result())
+"""
+
+
+def test_beside_child_does_not_write_the_parents_output_again() -> None:
+    import subprocess
+    import sys
+
+    out = subprocess.run([sys.executable, "-c", _BUFFERED], capture_output=True, text=True,
+                         check=True, env={**os.environ, "PYTHONUNBUFFERED": ""})
+    assert out.stdout == "写了一次画好了\n"
 
 
 @pytest.mark.parametrize("enabled", [True, False])

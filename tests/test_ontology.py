@@ -112,3 +112,23 @@ def test_ontology_folder_is_the_package_folder() -> None:
     assert link.is_symlink()
     assert link.resolve() == (ROOT / "kg" / "ontology").resolve()
     assert (link / "kg.ttl").is_file() and (link / "shapes.ttl").is_file()
+
+
+def test_ontology_text_vocabulary_matches_the_rdflib_namespaces() -> None:
+    """kg.vocab and kg.rdf spell IRIs as text (writing a graph does not import rdflib):
+    each is the term rdflib's namespaces give, kg's own checked by its `_fail`."""
+    from rdflib.namespace import FOAF, ORG, PROV, XSD
+
+    from kg import rdf, vocab
+    from kg.namespace import DATA_IRI, KGR, PLACE_CLASS, SDO
+
+    spaces = {"kgo": KGO, "kgr": KGR, "foaf": FOAF, "org": ORG, "prov": PROV, "skos": SKOS,
+              "schema": SDO, "rdfs": RDFS, "rdf": RDF, "xsd": XSD}
+    for curie, iri in rdf._TERMS.items():
+        prefix, local = curie.split(":")
+        assert iri == str(getattr(spaces[prefix], local)), curie
+    for prefix, iri in rdf.PREFIXES.items():
+        assert iri == (ONTOLOGY_IRI if prefix == "kgo" else str(spaces[prefix])), prefix
+    assert vocab.DATA_IRI == DATA_IRI == str(KGR)
+    places = {kind: str(cls) for kind, cls in PLACE_CLASS.items()}
+    assert places == rdf._PLACE_CLASS
