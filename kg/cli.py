@@ -135,7 +135,9 @@ def cli(verbose: int) -> None:
 @click.option("-o", "--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
               default=Path("output"), show_default=True,
               help="Folder for the graph files and graph.html.")
-@click.option("--city", help="Home city of the pages (e.g. 漯河); inferred per page when absent.")
+@click.option("--city", callback=lambda ctx, param, value: _city(value),
+              help="Home city of the pages (e.g. 漯河), a city of the gazetteer; inferred per "
+                   "page when absent.")
 @click.option("-f", "--format", "formats", default="ttl", show_default=True,
               callback=lambda ctx, param, value: _export_formats(value),
               help="Graph files to write, comma-separated, from ttl,nt,jsonld,trig,graphml "
@@ -220,6 +222,17 @@ def _nothing_built(skipped: list[Skipped]) -> str:
     for s in skipped:
         click.echo(_shown(f"skipped {s.path}: {s.reason}"), err=True)
     return f"all {len(skipped)} inputs were skipped (listed above); nothing written"
+
+
+def _city(value: str | None) -> str | None:
+    from kg.hierarchy import check_city
+
+    if value is None:
+        return None
+    try:
+        return check_city(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from e
 
 
 def _export_formats(value: str) -> list[str]:

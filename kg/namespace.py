@@ -50,6 +50,7 @@ class KGO(DefinedNamespace):
     runBy: URIRef  # programme -> organization that carries it out
     divisionCode: URIRef  # the 6-digit administrative division code
     mentionCount: URIRef  # how many times the corpus names an entity
+    identityRule: URIRef  # the rule that merged a person's mentions or kept them apart
 
 
 # place kind (as extracted) -> class (a misspelt class name in kg.vocab raises here)

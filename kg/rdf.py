@@ -74,6 +74,7 @@ _TERMS = {curie: _iri(curie) for curie in (
     "kgo:evidenceEnd",
     "kgo:evidenceSource",
     "kgo:evidenceStart",
+    "kgo:identityRule",
     "kgo:mentionCount",
     "kgo:rule",
     "kgo:runBy",
@@ -157,6 +158,8 @@ def triples(
         s = key(e.key)
         if e.kind == "person":
             yield s, a, t["foaf:Person"]
+            for rule in sorted(e.notes):
+                yield s, t["kgo:identityRule"], literal(rule, None, None)
         elif e.kind == "org":
             yield s, a, t["org:Organization"]
             for p in sorted(e.parents):

@@ -27,13 +27,13 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any
 
-from kg import lexicon
+from kg import hierarchy, identity, lexicon
 from kg.extract.programs import base_name
 from kg.model import Extraction, Mention
 
 _RELATIVE_CITY = re.compile(r"^市(?!场|民|区|直)")
 _RELATIVE_PROVINCE = re.compile(r"^省(?!内|外|级)")
-_RELATIVE_LOCAL = re.compile(r"^(?:区|县|镇|乡)(?!域|级|内|外)")
+_RELATIVE_LOCAL = re.compile(r"^(?:区|县|旗|州|盟|镇|乡)(?!域|级|内|外)")
 _IRI_UNSAFE = re.compile(r"[^\w\u3400-\u9fff-]")
 
 
@@ -61,6 +61,7 @@ class Entity:
     sites: set[str] = field(default_factory=set)  # orgs: place keys
     runners: set[str] = field(default_factory=set)  # programmes: org keys
     where: set[str] = field(default_factory=set)  # programmes: place keys
+    notes: set[str] = field(default_factory=set)  # persons: identity rules that applied
 
 
 @dataclass
@@ -145,6 +146,11 @@ def home_city(extractions: Iterable[Extraction], forced: str | None = None) -> s
                             votes[parent.name] += 1
                             first.setdefault(parent.name, pos)
                             pos += 1
+                        elif parent is not None and d.name.endswith("市"):
+                            # a city the province governs directly (济源市) is its own city
+                            votes[d.name] += 1
+                            first.setdefault(d.name, pos)
+                            pos += 1
     if not votes:
         return None
     return sorted(votes, key=lambda c: (-votes[c], first[c]))[0]
@@ -166,8 +172,10 @@ def _org_label(name: str, city: str | None, county: str | None) -> tuple[str, bo
     if national is not None:  # 全国政协 -> 中国人民政治协商会议全国委员会
         return national[0], False
     province = _province_of(city)
-    if county and name[:1] in "县区" and county.endswith(name[0]) and len(name) > 1:
+    if county and name[:1] in "县区旗" and county.endswith(name[0]) and len(name) > 1:
         label = county + name[1:]
+    elif city and name[:1] in "州盟" and city.endswith(name[0]) and len(name) > 1:
+        label = city + name[1:]  # 州委 on a page of an autonomous prefecture
     elif city and _RELATIVE_CITY.match(name):
         label = city + name[1:]
     elif city and name.startswith("团市委"):
@@ -210,6 +218,7 @@ class _Article:
         self.art = article_key(ex)
         self.info = ArticleInfo(self.art, a.page, a.index, a.title, a.date, city)
         self.county = _article_county(ex)
+        self.persons = {m.name for m in ex.mentions if m.label == "person"}
         # key -> [kind, label, count, names, level, code], in the order first touched
         self.parts: dict[str, list[Any]] = {}
 
@@ -222,9 +231,13 @@ class _Article:
         part[2] += count
         return part
 
-    def org(self, name: str) -> str:
+    def org(self, name: str) -> str | None:
+        name = hierarchy.clean_name(name, self.persons)
+        if not name:
+            return None  # words of the report around a person, no body
         label, local = _org_label(name, self.city, self.county)
-        key = f"org/{self.page[:8]}/{slug(label)}" if local else f"org/{slug(label)}"
+        key = (f"org/{self.page[:8]}/{slug(label)}" if local
+               else hierarchy.org_identity(f"org/{slug(label)}", label))
         self.touch("org", key, label, name)
         return key
 
@@ -328,7 +341,10 @@ def merge(fragments: Iterable[Fragment]) -> Resolved:
             e = entities.get(key)
             if e is not None:  # a programme's links count once it has been seen
                 getattr(e, attr).add(value)
+    hierarchy.place_bodies(entities, articles)
+    hierarchy.fill_divisions(entities)
     _gazetteer_parents(entities)
+    identity.unify_persons(entities, memberships, articles)
     return Resolved(entities, memberships, articles, roles)
 
 
@@ -348,7 +364,9 @@ def fragment(ex: Extraction, city: str | None) -> Fragment:
         if m.label == "person":
             f.touch("person", _person_key(m.name, city), m.name, m.name)
         elif m.label == "org":
-            org_by_name[m.name] = f.org(m.name)
+            org_k = f.org(m.name)
+            if org_k is not None:
+                org_by_name[m.name] = org_k
         elif m.label == "place":
             key = f.place(m)
             if key is not None:
@@ -364,7 +382,8 @@ def fragment(ex: Extraction, city: str | None) -> Fragment:
         org_key = None
         if p.org:
             org_key = f.org(p.org)
-            org_by_name.setdefault(p.org, org_key)
+            if org_key is not None:
+                org_by_name.setdefault(p.org, org_key)
         roles[p.role] = None
         who = person.split("/", 1)[1]
         where = (org_key or "org/-").split("/", 1)[1]
@@ -403,7 +422,7 @@ def _article_county(ex: Extraction) -> str | None:
     names = {
         m.name
         for m in ex.mentions
-        if m.label == "place" and m.kind == "county" and m.name.endswith(("县", "区"))
+        if m.label == "place" and m.kind == "county" and m.name.endswith(("县", "区", "旗"))
     }
     return names.pop() if len(names) == 1 else None
 

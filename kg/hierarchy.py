@@ -1,0 +1,333 @@
+"""Where bodies sit: the structure of Chinese government applied to a merged graph.
+
+Run by kg.resolve.merge once every article is folded in:
+
+- an organization's name is cut back to the body it names when the extraction ran it
+  on from a person or a verb of the report (`开封市委书记某某代表市委` -> `市委`):
+  `clean_name`, applied per article before keys are made;
+- organizations whose names differ only in writing (中共漯河市委员会, 漯河市委;
+  漯河市人民政府, 漯河市政府) are one node: `org_identity` gives the key they share;
+- a body named after a division is located in it (`schema:location`), and the
+  division gets its place node even when the pages name it only through its bodies
+  (南阳市政府 -> 南阳市); a body relative to an unnamed county (县委) is located in the
+  page's city;
+- a committee's departments sit under the committee (X市委组织部 -> X市委), a
+  government's departments under the government (X市财政局 -> X市政府), the working
+  bodies of a people's congress standing committee or a CPPCC under it;
+- divisions nest by the gazetteer: a division between two the graph holds is added
+  (卧龙区 -> 南阳市 -> 河南省, not 卧龙区 -> 河南省).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+from kg import lexicon
+
+if TYPE_CHECKING:
+    from kg.resolve import ArticleInfo, Entity
+
+# words of a news report that never stand inside a body's name: a name that holds one
+# ran on from the sentence around it (县委书记某某带队, 某某代表市委)
+_REPORT_VERBS = (
+    "(?<!人大)(?<!人民)(?<!党)代表(?!大会|团|处|委员会|工作|资格|联络|之家|小组|活动|室)",
+    "带队", "率队", "主持", "出席", "召开", "调研", "考察",
+    "视察", "讲话", "指出", "强调", "参加", "表示", "会见", "看望", "慰问", "督导", "陪同",
+    "率领", "带领", "听取", "部署", "要求", "走访", "来到", "前往", "受到", "紧紧围绕",
+    "锚定", "学习", "推选", "委托", "携", "同志", "说明",
+)
+_VERB = re.compile("|".join(_REPORT_VERBS))
+# what may stand between a cut and the body: conjunctions, prepositions
+_LEAD = re.compile(r"^(?:及|和|与|同|在|向|对|由|为|的|、|，|,|与会)+")
+_HEAD = re.compile(r"^(?:[(（](?!.*[)）])|第?[一二三四五六七八九十]+届(?=[市县区省]))+")
+_TERM = re.compile(r"(?<=[省市县区州旗])第?[一二三四五六七八九十]+届(?=人大|人民代表大会|政协)")
+# prefixes of party and mass bodies before the place their name starts with
+_PARTY = ("中国共产党", "中共", "共青团", "九三学社", "民革", "民盟", "民建", "民进", "农工党",
+          "致公党", "台盟")
+# bureaus under vertical management (their parent is the body above, not the government)
+_VERTICAL = ("税务局", "气象局", "烟草专卖局", "邮政管理局", "海关", "调查队", "银保监分局",
+             "金融监管分局", "铁路局", "电力公司", "供电公司")
+_GOV_BODY = ("委", "政府", "人大", "政协", "局", "厅", "办公室", "管委会", "工委", "常委会",
+             "法院", "检察院", "监委", "纪委", "办", "部")
+
+
+def clean_name(name: str, persons: Collection[str]) -> str:
+    """The organization a name written in a report stands for: what follows the last
+    person named in the article, title followed by a name, or report verb inside it,
+    without a leading conjunction, an unclosed bracket or a term number (七届市委常委会
+    is the 市委常委会); "" when nothing of a body is left."""
+    name = _HEAD.sub("", name)
+    cut = 0
+    for m in _VERB.finditer(name):
+        cut = max(cut, m.end())
+    places = lexicon.divisions_by_name()
+    for p in persons:
+        if len(p) >= 2 and p not in places:
+            i = name.rfind(p)
+            if i >= 0:
+                cut = max(cut, i + len(p))
+    if not cut:
+        return name
+    rest = _LEAD.sub("", name[cut:])
+    if len(rest) < 2 or not rest.endswith(_body_suffixes()):
+        return ""
+    return rest
+
+
+@lru_cache(maxsize=1)
+def _body_suffixes() -> tuple[str, ...]:
+    return tuple(sorted(lexicon.org_suffixes(), key=len, reverse=True))
+
+
+@lru_cache(maxsize=1 << 16)
+def normal(label: str) -> str:
+    """One written form per body: 中共X委员会 -> X委, X人民政府 -> X政府."""
+    for p in ("中国共产党", "中共"):
+        if label.startswith(p) and len(label) > len(p) + 1:
+            label = label[len(p):]
+            break
+    label = _TERM.sub("", label.replace("人民政府", "政府"))  # 南阳市六届政协 = 南阳市政协
+    return re.sub(r"([省市县区州旗])委员会$", r"\1委", label)
+
+
+def org_identity(key: str, label: str) -> str:
+    """The key an organization shares with every other written form of the same body
+    (page-scoped keys, org/PAGE/NAME, are left alone)."""
+    from kg.resolve import slug
+
+    if key.count("/") != 1:
+        return key
+    return f"org/{slug(normal(label))}"
+
+
+@lru_cache(maxsize=1 << 16)
+def leading_division(label: str, city: str | None) -> tuple[lexicon.Division, str] | None:
+    """The deepest division a body's name starts with (河南省漯河市临颍县X -> 临颍县) and
+    the text of the name up to it; short forms (郑州人大) only for government bodies."""
+    from kg.resolve import _pick_division
+
+    start = 0
+    for p in _PARTY:
+        if label.startswith(p):
+            start = len(p)
+            break
+    gov = label.endswith(_GOV_BODY)
+    by_name = lexicon.divisions_by_name()
+    found: tuple[lexicon.Division, str] | None = None
+    pos = start
+    while pos < len(label):
+        hit = None
+        for end in range(min(len(label), pos + 12), pos + 1, -1):
+            divs = by_name.get(label[pos:end])
+            if not divs:
+                continue
+            full = [d for d in divs if d.name == label[pos:end]]
+            if not full and not gov:
+                continue
+            if end == len(label):
+                continue  # the whole rest is a place, not a body of it
+            d = _pick_division(tuple(full) or divs, found[0].name if found else city)
+            if found and not _inside(d.code, found[0].code):
+                continue
+            hit = (d, end)
+            break
+        if hit is None:
+            break
+        found = (hit[0], label[:hit[1]])
+        pos = hit[1]
+    return found
+
+
+def _inside(code: str, ancestor: str) -> bool:
+    divs = lexicon.divisions()
+    while code in divs:
+        code = divs[code].parent
+        if code == ancestor:
+            return True
+    return False
+
+
+def _parent_name(label: str, prefix: str) -> str | None:
+    """The normal name of the body above `label` (a normal name starting with the
+    division text `prefix`), by the structure of Chinese government; None at the top."""
+    rest = label[len(prefix):]
+    if not rest:
+        return None
+    if rest.startswith("委") and len(rest) > 1 and rest not in ("委员会",):
+        if rest.startswith(("委员会", "委纪委", "委监委")):
+            return None
+        return prefix + "委"  # X市委组织部, X市委办公室, X市委政法委, X市委常委会
+    if rest.startswith("人大常委会") and len(rest) > 5:
+        return prefix + "人大常委会"
+    if rest.startswith("人大") and rest != "人大" and not rest.startswith("人大常委会"):
+        return None
+    if rest.startswith("政协") and len(rest) > 2:
+        return prefix + "政协"
+    if rest.startswith("政府") and len(rest) > 2:
+        return prefix + "政府"  # X市政府办公室
+    if rest.endswith(_VERTICAL) or rest.startswith(("纪委", "监委", "政府", "政协", "人大")):
+        return None
+    if rest.endswith(("局", "厅", "委", "办公室", "办")) and len(rest) >= 3:
+        return prefix + "政府"  # X市财政局, X市发改委, X市外事办
+    return None
+
+
+def place_bodies(
+    entities: dict[str, Entity],
+    articles: Mapping[str, ArticleInfo],
+) -> None:
+    """Locate bodies in their divisions, give those divisions place nodes, and put
+    departments under the committee or government they belong to (see module doc)."""
+    from kg.resolve import Entity, slug
+
+    order = {k: i for i, k in enumerate(articles)}
+
+    def home(e: Entity) -> str | None:
+        first = min(e.articles, key=lambda a: order.get(a, 0), default=None)
+        info = articles.get(first) if first else None
+        return info.home_city if info else None
+
+    by_normal: dict[str, str] = {}
+    for e in entities.values():
+        if e.kind == "org" and e.key.count("/") == 1:
+            by_normal.setdefault(normal(e.label), e.key)
+    by_code = {e.code: e.key for e in entities.values() if e.kind == "place" and e.code}
+
+    def place_of(d: lexicon.Division, e: Entity) -> str:
+        key = by_code.get(d.code)
+        if key is None:
+            key = f"place/{d.code}"
+            p = entities.get(key)
+            if p is None:
+                p = entities[key] = Entity("place", key, d.name, level=d.level, code=d.code)
+            by_code[d.code] = key
+        entities[key].articles.update(e.articles)
+        return key
+
+    # places the pages name that the gazetteer does not hold (towns, villages, zones),
+    # by label and article: a body named after one is located there
+    local: dict[tuple[str, str], str] = {}
+    for e in entities.values():
+        if e.kind == "place" and not e.code and len(e.label) >= 2:
+            for a in e.articles:
+                local.setdefault((a, e.label), e.key)
+    longest = max((len(label) for _, label in local), default=0)
+
+    for key in list(entities):
+        e = entities[key]
+        if e.kind != "org":
+            continue
+        if key.count("/") != 1:  # relative to a county the page leaves unnamed
+            city = home(e)
+            named = lexicon.divisions_by_name().get(city or "")
+            if named and not e.sites:
+                e.sites.add(place_of(named[0], e))
+            continue
+        label = normal(e.label)
+        found = leading_division(label, home(e))
+        if found is None:
+            if not e.sites:
+                site = _local_place(label, e.articles, local, longest)
+                if site is not None:
+                    e.sites.add(site)
+            if not e.parents:
+                head = _owner(label, by_normal)
+                if head is not None and head != key:
+                    e.parents.add(head)
+            continue
+        d, prefix = found
+        if not e.sites:
+            e.sites.add(place_of(d, e))
+        if e.parents:
+            continue
+        parent = _parent_name(label, prefix)
+        if parent is None:
+            continue
+        pkey = by_normal.get(parent)
+        if pkey is None:
+            pkey = f"org/{slug(parent)}"
+            if pkey not in entities:
+                entities[pkey] = Entity("org", pkey, parent)
+                entities[pkey].sites.add(place_of(d, e))
+            by_normal[parent] = pkey
+        if pkey != key:
+            e.parents.add(pkey)
+            entities[pkey].articles.update(e.articles)
+
+
+def check_city(name: str) -> str:
+    """The gazetteer's full name of a city given by the user (漯河 -> 漯河市): a
+    prefecture-level city, a municipality or a county-level city. Raises ValueError,
+    naming the nearest cities, for any other name: unknown places are not invented."""
+    import difflib
+
+    name = name.strip()
+    for d in lexicon.divisions_by_name().get(name, ()):
+        if d.level == "city" or d.name.endswith("市"):
+            return d.name
+    divs = lexicon.divisions()
+    for d in lexicon.divisions_by_name().get(name, ()):
+        parent = divs.get(d.parent)
+        if parent is not None:  # a county: its city is what the pages are about
+            return _raise(f"{name!r} is a county of {parent.name}; give its city "
+                          f"(--city {parent.name})")
+    cities = sorted({n for n, ds in lexicon.divisions_by_name().items()
+                     if any(d.level == "city" or d.name.endswith("市") for d in ds)})
+    near = difflib.get_close_matches(name, cities, n=5, cutoff=0.3)
+    if not near:  # a name sharing a character with the given one
+        near = [c for c in cities if set(c) & set(name) - set("市县区省州")][:5]
+    hint = f"; did you mean {', '.join(near)}?" if near else ""
+    return _raise(f"{name!r} is not a city of the gazetteer{hint}")
+
+
+def _raise(message: str) -> str:
+    raise ValueError(message)
+
+
+def _local_place(label: str, arts: set[str], local: Mapping[tuple[str, str], str],
+                 longest: int) -> str | None:
+    """The place, named in one of the body's articles, that its name starts with."""
+    for end in range(min(len(label) - 1, longest), 1, -1):
+        for a in sorted(arts):
+            key = local.get((a, label[:end]))
+            if key is not None:
+                return key
+    return None
+
+
+def _owner(label: str, by_normal: Mapping[str, str]) -> str | None:
+    """The body whose name a body's name starts with, when the rest names a part of a
+    body (许继电气党委 -> 许继电气, X集团董事局 -> X集团)."""
+    for end in range(len(label) - 2, 1, -1):
+        key = by_normal.get(label[:end])
+        if key is not None:
+            return key if label[end:].endswith(_body_suffixes()) else None
+    return None
+
+
+def fill_divisions(entities: dict[str, Entity]) -> None:
+    """Add the divisions the gazetteer puts between two divisions of the graph, so that
+    each is linked to its own parent (卧龙区 and 河南省 -> 南阳市 too)."""
+    from kg.resolve import Entity
+
+    divs = lexicon.divisions()
+    coded = {e.code: e for e in entities.values() if e.kind == "place" and e.code}
+    for code, e in sorted(coded.items()):
+        chain = []
+        parent = divs[code].parent if code in divs else ""
+        while parent and parent not in coded and parent in divs:
+            chain.append(parent)
+            parent = divs[parent].parent
+        if not parent or parent not in coded:
+            continue  # no ancestor in the graph: nothing to fill between
+        for c in chain:
+            d = divs[c]
+            key = f"place/{c}"
+            p = entities.get(key)
+            if p is None:
+                p = entities[key] = Entity("place", key, d.name, level=d.level, code=c)
+                coded[c] = p
+            p.articles.update(e.articles)

@@ -1,0 +1,124 @@
+"""One real-world entity, one node: people across pages and cities (kg.identity), bodies
+under the bodies and places they belong to (kg.hierarchy). Pages written for the tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kg.cli import cli
+from kg.hierarchy import check_city, clean_name
+from kg.pipeline import build_graph
+from kg.resolve import Entity, Resolved
+
+
+def _build(tmp_path: Path, *pages: str) -> Resolved:
+    for i, text in enumerate(pages):
+        (tmp_path / f"p{i}.txt").write_text(text, encoding="utf-8")
+    return build_graph([tmp_path], jobs=1).resolved
+
+
+def _people(r: Resolved, name: str) -> list[Entity]:
+    return [e for e in r.entities.values() if e.kind == "person" and e.label == name]
+
+
+def _org(r: Resolved, label: str) -> Entity:
+    [e] = [e for e in r.entities.values() if e.kind == "org" and e.label == label]
+    return e
+
+
+def test_identity_national_leader_named_by_two_cities_is_one_node(tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 3月5日，国务院副总理钱立新到开封市调研。开封市委书记孙海涛陪同。\n",
+        "本报讯 4月8日，国务院副总理钱立新来到安阳市考察。安阳市市长周德明陪同。\n",
+    )
+    [leader] = _people(r, "钱立新")
+    assert leader.key == "person/钱立新"
+    assert len(leader.articles) == 2
+    assert "national" in leader.notes
+    held = {(m.role, m.person) for m in r.memberships.values() if m.person == leader.key}
+    assert held == {("副总理", "person/钱立新")}  # one membership, both pages' evidence
+
+
+def test_identity_namesakes_with_unrelated_posts_stay_two(tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 5月6日，开封市财政局局长李志刚在全市预算工作会议上讲话。开封市副市长吴海峰出席。\n",
+        "本报讯 6月2日，桂林市桂湖电子有限公司董事长李志刚介绍了企业的新产品。"
+        "桂林市副市长唐文君参加。\n",
+    )
+    people = _people(r, "李志刚")
+    assert len(people) == 2
+    assert all("unrelated-posts" in p.notes for p in people)
+    assert len({p.key for p in people}) == 2
+
+
+def test_identity_page_of_unknown_city_joins_the_one_person_of_that_name(
+        tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 5月6日，开封市委书记孙海涛主持召开开封市委常委会会议。\n",
+        "本报讯 会上，孙海涛同志指出，要抓好项目建设。\n",
+    )
+    [person] = _people(r, "孙海涛")
+    assert person.key.startswith("person/开封/")
+    assert len(person.articles) == 2
+
+
+def test_hierarchy_bureau_under_its_government_department_under_its_committee(
+        tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 5月6日，开封市财政局召开全市财政工作会议。市委常委、组织部部长赵春生，"
+        "副市长吴海峰出席会议。\n",
+    )
+    bureau = _org(r, "开封市财政局")
+    government = r.entities[next(iter(bureau.parents))]
+    assert government.label in ("开封市政府", "开封市人民政府")
+    department = _org(r, "开封市委组织部")
+    assert {r.entities[p].label for p in department.parents} == {"开封市委"}
+    city = next(e for e in r.entities.values() if e.kind == "place" and e.label == "开封市")
+    assert bureau.sites == {city.key} and department.sites == {city.key}
+
+
+def test_hierarchy_city_named_only_through_its_bodies_gets_its_place(tmp_path: Path) -> None:
+    r = _build(tmp_path, "本报讯 河南省南阳市政府与卧龙区签订合作协议。\n")
+    places = {e.label: e for e in r.entities.values() if e.kind == "place"}
+    assert "南阳市" in places
+    assert places["卧龙区"].parents == {places["南阳市"].key}
+    assert places["南阳市"].parents == {places["河南省"].key}
+
+
+@pytest.mark.parametrize(("written", "body"), [
+    ("开封市委书记孙海涛代表市委", "市委"),
+    ("县委书记孙海涛带队", ""),
+    ("财政局局长孙海涛及发改委", "发改委"),
+    ("七届市委常委会", "市委常委会"),
+    ("(开封县委", "开封县委"),
+    ("全国人民代表大会常务委员会", "全国人民代表大会常务委员会"),
+    ("开封市人大代表工作委员会", "开封市人大代表工作委员会"),
+])
+def test_hierarchy_clean_name_cuts_the_report_from_a_body(written: str, body: str) -> None:
+    assert clean_name(written, {"孙海涛"}) == body
+
+
+def test_hierarchy_city_must_be_in_the_gazetteer() -> None:
+    assert check_city("开封") == "开封市"
+    assert check_city("北京") == "北京市"
+    with pytest.raises(ValueError, match="开封"):
+        check_city("开封城")
+    with pytest.raises(ValueError, match="county of 开封市"):
+        check_city("兰考县")
+
+
+def test_cli_build_unknown_city_is_an_error_naming_the_nearest(tmp_path: Path) -> None:
+    page = tmp_path / "p.txt"
+    page.write_text("本报讯 开封市召开会议。\n", encoding="utf-8")
+    res = CliRunner().invoke(cli, ["build", str(page), "-o", str(tmp_path / "out"),
+                                   "--city", "开封城"])
+    assert res.exit_code == 2
+    assert "did you mean" in res.output and "开封" in res.output
+    assert not (tmp_path / "out").exists()
