@@ -9,13 +9,13 @@ Run by kg.resolve.merge once every article is folded in:
   漯河市人民政府, 漯河市政府) are one node: `org_identity` gives the key they share;
 - a body named after a division is located in it (`schema:location`), and the
   division gets its place node even when the pages name it only through its bodies
-  (南阳市政府 -> 南阳市); a body relative to an unnamed county (县委) is located in the
-  page's city;
+  (南阳市政府 -> 南阳市, then nested by the gazetteer); a body relative to an unnamed
+  county (县委) is located in the page's city; a body named after a town or village
+  of its page is located there;
 - a committee's departments sit under the committee (X市委组织部 -> X市委), a
   government's departments under the government (X市财政局 -> X市政府), the working
-  bodies of a people's congress standing committee or a CPPCC under it;
-- divisions nest by the gazetteer: a division between two the graph holds is added
-  (卧龙区 -> 南阳市 -> 河南省, not 卧龙区 -> 河南省).
+  bodies of a people's congress standing committee or a CPPCC under it, a company's
+  party committee or board under the company, when the pages name the body above.
 """
 
 from __future__ import annotations
@@ -44,6 +44,9 @@ _VERB = re.compile("|".join(_REPORT_VERBS))
 _LEAD = re.compile(r"^(?:及|和|与|同|在|向|对|由|为|的|、|，|,|与会)+")
 _HEAD = re.compile(r"^(?:[(（](?!.*[)）])|第?[一二三四五六七八九十]+届(?=[市县区省]))+")
 _TERM = re.compile(r"(?<=[省市县区州旗])第?[一二三四五六七八九十]+届(?=人大|人民代表大会|政协)")
+# a person's name inside a body's name is the report's when a title or a word for a
+# person comes right before it (局长某某及发改委, 会员某某漯河市人大)
+_TITLED = re.compile(r"(?:长|书记|主任|主席|委员|会员|同志|代表|经理|董事|理事|记者|员)$")
 # prefixes of party and mass bodies before the place their name starts with
 _PARTY = ("中国共产党", "中共", "共青团", "九三学社", "民革", "民盟", "民建", "民进", "农工党",
           "致公党", "台盟")
@@ -67,7 +70,7 @@ def clean_name(name: str, persons: Collection[str]) -> str:
     for p in persons:
         if len(p) >= 2 and p not in places:
             i = name.rfind(p)
-            if i >= 0:
+            if i > 0 and _TITLED.search(name[:i]):
                 cut = max(cut, i + len(p))
     if not cut:
         return name
@@ -86,7 +89,7 @@ def _body_suffixes() -> tuple[str, ...]:
 def normal(label: str) -> str:
     """One written form per body: 中共X委员会 -> X委, X人民政府 -> X政府."""
     for p in ("中国共产党", "中共"):
-        if label.startswith(p) and len(label) > len(p) + 1:
+        if label.startswith(p) and len(label) > len(p) + 1 and label[len(p):][:2] != "中央":
             label = label[len(p):]
             break
     label = _TERM.sub("", label.replace("人民政府", "政府"))  # 南阳市六届政协 = 南阳市政协
@@ -181,7 +184,7 @@ def place_bodies(
 ) -> None:
     """Locate bodies in their divisions, give those divisions place nodes, and put
     departments under the committee or government they belong to (see module doc)."""
-    from kg.resolve import Entity, slug
+    from kg.resolve import Entity
 
     order = {k: i for i, k in enumerate(articles)}
 
@@ -196,15 +199,17 @@ def place_bodies(
             by_normal.setdefault(normal(e.label), e.key)
     by_code = {e.code: e.key for e in entities.values() if e.kind == "place" and e.code}
 
-    def place_of(d: lexicon.Division, e: Entity) -> str:
+    def place_of(d: lexicon.Division, e: Entity, written: str) -> str | None:
+        """The division's place node; made when the body's name as the pages write it
+        holds the division (南阳市政府), not when the name was completed from the page's
+        city (市政府 -> 漯河市政府: the page does not name 漯河市)."""
         key = by_code.get(d.code)
         if key is None:
-            key = f"place/{d.code}"
-            p = entities.get(key)
-            if p is None:
-                p = entities[key] = Entity("place", key, d.name, level=d.level, code=d.code)
-            by_code[d.code] = key
-        entities[key].articles.update(e.articles)
+            if not _written(e, written):
+                return None
+            key = by_code[d.code] = f"place/{d.code}"
+            entities[key] = Entity("place", key, d.name, level=d.level, code=d.code,
+                                   articles=set(e.articles))
         return key
 
     # places the pages name that the gazetteer does not hold (towns, villages, zones),
@@ -223,8 +228,9 @@ def place_bodies(
         if key.count("/") != 1:  # relative to a county the page leaves unnamed
             city = home(e)
             named = lexicon.divisions_by_name().get(city or "")
-            if named and not e.sites:
-                e.sites.add(place_of(named[0], e))
+            site = place_of(named[0], e, "") if named and not e.sites else None
+            if site is not None:
+                e.sites.add(site)
             continue
         label = normal(e.label)
         found = leading_division(label, home(e))
@@ -239,23 +245,17 @@ def place_bodies(
                     e.parents.add(head)
             continue
         d, prefix = found
-        if not e.sites:
-            e.sites.add(place_of(d, e))
+        site = place_of(d, e, prefix) if not e.sites else None
+        if site is not None:
+            e.sites.add(site)
         if e.parents:
             continue
         parent = _parent_name(label, prefix)
-        if parent is None:
-            continue
-        pkey = by_normal.get(parent)
-        if pkey is None:
-            pkey = f"org/{slug(parent)}"
-            if pkey not in entities:
-                entities[pkey] = Entity("org", pkey, parent)
-                entities[pkey].sites.add(place_of(d, e))
-            by_normal[parent] = pkey
-        if pkey != key:
+        # the body above is linked when the pages name it: one they never name would
+        # be a body read from no text
+        pkey = by_normal.get(parent) if parent else None
+        if pkey is not None and pkey != key:
             e.parents.add(pkey)
-            entities[pkey].articles.update(e.articles)
 
 
 def check_city(name: str) -> str:
@@ -287,6 +287,19 @@ def _raise(message: str) -> str:
     raise ValueError(message)
 
 
+def _written(e: Entity, prefix: str) -> bool:
+    """Some written form of the body holds the division's text `prefix` (its label, when
+    it is not a relative name completed with the page's city, or an alias)."""
+    if not prefix:
+        return False
+    forms = set(e.alts)
+    completed = any(len(a) < len(e.label) and a[:1] in "省市县区州旗盟"
+                    and normal(e.label).endswith(normal(a)[1:]) for a in e.alts)
+    if not completed:
+        forms.add(e.label)
+    return any(prefix in normal(f) or prefix in f for f in forms)
+
+
 def _local_place(label: str, arts: set[str], local: Mapping[tuple[str, str], str],
                  longest: int) -> str | None:
     """The place, named in one of the body's articles, that its name starts with."""
@@ -306,28 +319,3 @@ def _owner(label: str, by_normal: Mapping[str, str]) -> str | None:
         if key is not None:
             return key if label[end:].endswith(_body_suffixes()) else None
     return None
-
-
-def fill_divisions(entities: dict[str, Entity]) -> None:
-    """Add the divisions the gazetteer puts between two divisions of the graph, so that
-    each is linked to its own parent (卧龙区 and 河南省 -> 南阳市 too)."""
-    from kg.resolve import Entity
-
-    divs = lexicon.divisions()
-    coded = {e.code: e for e in entities.values() if e.kind == "place" and e.code}
-    for code, e in sorted(coded.items()):
-        chain = []
-        parent = divs[code].parent if code in divs else ""
-        while parent and parent not in coded and parent in divs:
-            chain.append(parent)
-            parent = divs[parent].parent
-        if not parent or parent not in coded:
-            continue  # no ancestor in the graph: nothing to fill between
-        for c in chain:
-            d = divs[c]
-            key = f"place/{c}"
-            p = entities.get(key)
-            if p is None:
-                p = entities[key] = Entity("place", key, d.name, level=d.level, code=c)
-                coded[c] = p
-            p.articles.update(e.articles)

@@ -950,6 +950,7 @@ h2 { font-size: 13px; margin: 10px 0 4px; color: #555; font-weight: 600; }
   background: #fff; padding: 4px 8px; font: inherit; cursor: pointer;
   border-bottom: 1px solid #eee; }
 #kg-results button:hover, #kg-results button:focus { background: #e8f0fb; }
+.kg-hint { color: #777; font-size: 11px; }
 .kg-sw { display: inline-block; width: 9px; height: 9px; margin-right: 6px; border-radius: 2px; }
 ul.kg-types, ul.kg-edges { list-style: none; margin: 0; padding: 0; }
 ul.kg-types label, ul.kg-edges li { display: flex; align-items: center; gap: 6px;
@@ -1225,6 +1226,14 @@ _APP_JS = r"""
     });
     return hits.slice(0, 12).map(function (h) { return h[3]; });
   }
+  // what tells namesakes apart in a list of hits: a person's post attested most often
+  function mainPost(n) {
+    var pos = (n.facts && n.facts.pos) || [], best = null;
+    pos.forEach(function (p) {
+      if (!best || p[4].length > best[4].length) { best = p; }
+    });
+    return best ? (best[2] || "") + best[0] : "";
+  }
   function showResults() {
     results.textContent = "";
     search(input.value).forEach(function (id) {
@@ -1233,6 +1242,8 @@ _APP_JS = r"""
       sw.style.background = DATA.kinds[n.kind].colour;
       b.appendChild(sw);
       b.appendChild(document.createTextNode(n.label));
+      var post = mainPost(n);
+      if (post) { b.appendChild(el("span", "kg-hint", " · " + post)); }
       b.addEventListener("click", function () { select(id, true, true); });
       li.appendChild(b);
       results.appendChild(li);

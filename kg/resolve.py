@@ -193,7 +193,7 @@ def _province_of(city: str | None) -> str | None:
         return None
     divs = lexicon.divisions()
     for d in lexicon.divisions_by_name().get(city, ()):
-        if d.level == "city" and d.parent in divs:
+        if (d.level == "city" or d.name == city) and d.parent in divs:
             return divs[d.parent].name
     return None
 
@@ -267,7 +267,8 @@ class _Article:
 def _within(code: str, city: str) -> bool:
     """The division of `code` lies in the home city's province."""
     divs = lexicon.divisions()
-    home = [c for c in lexicon.divisions_by_name().get(city, ()) if c.level == "city"]
+    home = [c for c in lexicon.divisions_by_name().get(city, ())
+            if c.level == "city" or c.name == city]  # or a city the province governs
     provinces = {c.parent for c in home}
     while code:
         if code in provinces:
@@ -342,7 +343,6 @@ def merge(fragments: Iterable[Fragment]) -> Resolved:
             if e is not None:  # a programme's links count once it has been seen
                 getattr(e, attr).add(value)
     hierarchy.place_bodies(entities, articles)
-    hierarchy.fill_divisions(entities)
     _gazetteer_parents(entities)
     identity.unify_persons(entities, memberships, articles)
     return Resolved(entities, memberships, articles, roles)
