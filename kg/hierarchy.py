@@ -171,6 +171,8 @@ def _parent_name(label: str, prefix: str) -> str | None:
         return prefix + "政协"
     if rest.startswith("政府") and len(rest) > 2:
         return prefix + "政府"  # X市政府办公室
+    if rest.endswith("工委"):
+        return prefix + "委"  # X市直机关工委: a working committee of the party committee
     if rest.endswith(_VERTICAL) or rest.startswith(("纪委", "监委", "政府", "政协", "人大")):
         return None
     if rest.endswith(("局", "厅", "委", "办公室", "办")) and len(rest) >= 3:
