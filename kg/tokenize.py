@@ -78,12 +78,17 @@ class _Table:
                 if self._parts is None:
                     return
 
-    def _add(self, slot: int) -> None:
-        assert self._parts is not None
-        if self._count >= _WHOLE_AFTER:
+    def read_whole(self) -> None:
+        """Read the whole table (once; from then on nothing else is read)."""
+        if self._parts is not None:
             self.tok.FREQ, self.tags = self._parts.whole()
             self._parts.close()
             self._parts = None
+
+    def _add(self, slot: int) -> None:
+        assert self._parts is not None
+        if self._count >= _WHOLE_AFTER:
+            self.read_whole()
             return
         self._read[slot] = 1
         self._count += 1
@@ -188,6 +193,14 @@ def _jieba() -> Any:
                 del sys.modules["pkg_resources"]
     jieba.setLogLevel(logging.WARNING)
     return jieba
+
+
+def tokenizer() -> Any:
+    """jieba's tokenizer over kg's dictionary, its whole table read (its FREQ is jieba's
+    prefix table with kg's words). `words` and `tag` need not read it whole."""
+    table = _table()
+    table.read_whole()
+    return table.tok
 
 
 def jieba_version() -> str:
