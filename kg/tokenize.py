@@ -324,6 +324,15 @@ def _read_tags(jieba: Any) -> dict[str, str]:
     return tags
 
 
+def frequency(word: str) -> int:
+    """How often jieba's dictionary counts a word (0 when unknown): ordinary words are
+    frequent, names and brands rare."""
+    table = _table()
+    if len(word) > 1:
+        table.need(word[:2])
+    return int(table.tok.FREQ.get(word, 0))
+
+
 def tag(word: str) -> str:
     """jieba's dictionary tag of a word ("" when unknown)."""
     table = _table()

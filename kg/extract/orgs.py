@@ -22,7 +22,7 @@ from kg.extract.text import (
 )
 from kg.matcher import Matcher
 from kg.model import Mention
-from kg.tokenize import first_word, tag, tokenizer, words
+from kg.tokenize import first_word, frequency, tag, words
 
 # A suffix whose last character, followed by one of these, is part of another word
 # (局长, 委员, 会议, 部署, 办理, 处理, 队伍, 所在 ...).
@@ -857,14 +857,13 @@ def _brand(name: str) -> bool:
         return False
     if name in lexicon.boundaries() or name in lexicon.divisions_by_name():
         return False
-    freq = tokenizer().FREQ
     toks = words(name)
     if name[0] in _FIRM_STOPS or any(len(t) == 1 and tag(t) in _FUNCTION_TAGS for t in toks):
         return False  # 更多食品, 各类化工
     return not any(
         len(t) > 1
         and tag(t) not in _PROPER_TAGS
-        and (freq.get(t, 0) >= _COMMON_WORD or (tag(t) in ("n", "vn") and freq.get(t, 0) >= 10))
+        and (frequency(t) >= _COMMON_WORD or (tag(t) in ("n", "vn") and frequency(t) >= 10))
         for t in toks
     )
 
