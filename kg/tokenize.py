@@ -195,14 +195,6 @@ def _jieba() -> Any:
     return jieba
 
 
-def tokenizer() -> Any:
-    """jieba's tokenizer over kg's dictionary, its whole table read (its FREQ is jieba's
-    prefix table with kg's words). `words` and `tag` need not read it whole."""
-    table = _table()
-    table.read_whole()
-    return table.tok
-
-
 def jieba_version() -> str:
     """The version of jieba segmenting the texts."""
     return str(getattr(_jieba(), "__version__", ""))
