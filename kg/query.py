@@ -63,10 +63,14 @@ class QueryError(Exception):
 # loading and running
 
 
-def load(path: str | Path) -> Graph:
-    """Read a graph file, format from its extension (Turtle by default). TriG and
-    N-Quads give a Dataset whose default graph is the union of its named graphs, so
-    plain queries see every triple and `GRAPH ?g { ... }` sees the per-article graphs."""
+def load(path: str | Path, engine: str = "oxigraph") -> Graph:
+    """Read a graph file, format from its extension (Turtle by default), as an
+    rdflib.Graph. TriG and N-Quads give a Dataset whose default graph is the union of
+    its named graphs, so plain queries see every triple and `GRAPH ?g { ... }` sees the
+    per-article graphs. With `engine="oxigraph"` (the default) the file is parsed by
+    pyoxigraph into an in-memory store and SPARQL is evaluated by oxigraph behind the
+    rdflib API (kg.store.rdflib_graph); `engine="rdflib"` gives rdflib's own memory
+    graph (faster to walk triple by triple, as pySHACL and the renderer do)."""
     from rdflib.util import guess_format
 
     if str(path).startswith("oxigraph:"):  # a store of kg build --store (kg.store)
@@ -76,20 +80,51 @@ def load(path: str | Path) -> Graph:
             return open_graph(path)
         except StoreError as e:
             raise QueryError(str(e)) from e
+    if engine not in ("oxigraph", "rdflib"):
+        raise QueryError(f"unknown engine {engine!r}; use oxigraph or rdflib")
     p = Path(path)
     if not p.is_file():
         raise QueryError(f"no such graph file: {p}")
     fmt = guess_format(str(p)) or "turtle"
+    if fmt == "json-ld":
+        _no_remote_context(p)
+    if engine == "oxigraph" and fmt in _OX_FORMATS:
+        return _load_oxigraph(p, fmt)
     g: Graph = Dataset(default_union=True) if fmt in _QUAD_FORMATS else Graph()
     try:
-        if fmt == "json-ld":
-            _no_remote_context(p)
         g.parse(p, format=fmt)
-    except QueryError:
-        raise
     except Exception as e:  # rdflib raises many parser-specific types
         raise QueryError(f"cannot read {p} as RDF ({fmt}): {e}") from e
     return g
+
+
+# rdflib's format names that pyoxigraph parses itself
+_OX_FORMATS = {"turtle": "TURTLE", "nt": "N_TRIPLES", "nquads": "N_QUADS", "trig": "TRIG",
+               "xml": "RDF_XML", "json-ld": "JSON_LD"}
+
+
+def _load_oxigraph(p: Path, fmt: str) -> Graph:
+    """A graph file parsed by pyoxigraph into an in-memory store, as an rdflib Graph
+    (a union Dataset for quad formats)."""
+    import pyoxigraph as ox
+
+    from kg.store import rdflib_graph
+
+    store = ox.Store()
+    try:
+        store.bulk_load(path=str(p), format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]),
+                        base_iri=p.resolve().as_uri())
+    except (SyntaxError, ValueError, OSError) as e:
+        raise QueryError(f"cannot read {p} as RDF ({fmt}): {_one_line(str(e))}") from e
+    quads = fmt in _QUAD_FORMATS
+    if quads:
+        # the default graph becomes the merge of every graph (each triple once, as in
+        # rdflib's union); named graphs stay as they are for GRAPH ?g { ... }
+        default = ox.DefaultGraph()
+        store.bulk_extend(ox.Quad(q.subject, q.predicate, q.object, default)
+                          for q in store.quads_for_pattern(None, None, None)
+                          if q.graph_name != default)
+    return rdflib_graph(store, dataset=quads)
 
 
 def _no_remote_context(p: Path) -> None:
@@ -134,6 +169,9 @@ def prepare(sparql: str, allow_service: bool = False) -> Query:
         q = prepareQuery(sparql, initNs=PREFIXES)
     except Exception as e:  # pyparsing and rdflib errors alike
         raise QueryError(f"bad SPARQL: {_one_line(str(e))}") from e
+    bad = bad_regex(q)
+    if bad:
+        raise QueryError(f"query failed: bad regular expression {bad}")
     if not allow_service:
         remote = remote_access(q)
         if remote:
@@ -155,6 +193,21 @@ def remote_access(q: Query) -> str | None:
             if dict.get(node, "named") is not None:
                 return f"FROM NAMED {_n3(dict.get(node, 'named'))}"
             return f"FROM {_n3(dict.get(node, 'default'))}"
+    return None
+
+
+def bad_regex(q: Query) -> str | None:
+    """A constant REGEX pattern of the query that does not compile, with the reason,
+    else None: oxigraph treats such a pattern as an error of the row (the filter drops
+    it, silently), where the user wants to hear of the mistake."""
+    for node in _walk(q.algebra):
+        if getattr(node, "name", None) == "Builtin_REGEX":
+            pattern = dict.get(node, "pattern")
+            if isinstance(pattern, Literal):
+                try:
+                    re.compile(str(pattern))
+                except re.error as e:
+                    return f"{pattern.n3()}: {e}"
     return None
 
 
@@ -449,7 +502,8 @@ def plain(term: Node | None) -> Any:
 def rows(res: Result) -> list[dict[str, Any]]:
     """SELECT results as dicts (one key per projected variable, None when unbound)."""
     names = [str(v) for v in res.vars or []]
-    return [{n: plain(t) for n, t in zip(names, row, strict=True)} for row in res]  # type: ignore[arg-type]
+    return [{n: plain(t) for n, t in zip(names, row, strict=True)}
+            for row in _solutions(res)]
 
 
 def format_result(res: Result, fmt: str = "table") -> str:

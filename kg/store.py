@@ -269,7 +269,7 @@ def _kg_store_class() -> type:
         (a graph scan builds far fewer rdflib terms), and answering queries that
         rdflib prepared (kg.query prepares every query to check it) natively, from
         the text they were prepared from: pyoxigraph evaluates SPARQL, not rdflib's
-        Python engine. Results are read at once, in the calling thread."""
+        Python engine. SELECT rows are read as the caller iterates."""
 
         def __init__(self, *args: Any, **kwargs: Any) -> None:
             super().__init__(*args, **kwargs)
@@ -319,22 +319,32 @@ def _kg_store_class() -> type:
                 query = text
             res = super().query(query, initNs, initBindings, queryGraph, **kwargs)
             if res.type == "SELECT":
-                res.bindings = [{k: plain(v) for k, v in row.items()} for row in res.bindings]
+                # rows as they are read (oxrdflib's generator), so the first rows of a
+                # long answer show at once; an error of the query shows while reading
+                found = getattr(res, "_genbindings", None)
+                if found is None:
+                    found = iter(res.bindings)
+                res._genbindings, res._bindings = None, []
+                res.bindings = ({k: plain(v) for k, v in row.items()} for row in found)
             return res
 
     return KgOxigraphStore
 
 
-def rdflib_graph(store: pyoxigraph.Store, listings: Listings | None = None) -> Graph:
+def rdflib_graph(store: pyoxigraph.Store, listings: Listings | None = None,
+                 dataset: bool = False) -> Graph:
     """An rdflib.Graph over the default graph of a pyoxigraph store: rdflib's API,
-    pyoxigraph's storage and SPARQL (and the store's kept answers: kg.listings)."""
-    from rdflib import Graph
+    pyoxigraph's storage and SPARQL (and the store's kept answers: kg.listings). With
+    `dataset`, an rdflib Dataset over the store (its named graphs for GRAPH ?g)."""
+    from rdflib import Dataset, Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
     from kg.rdf import bind
 
     kg_store = _kg_store_class()(store=store)
     kg_store.listings = listings
+    if dataset:
+        return bind(Dataset(store=kg_store))
     return bind(Graph(store=kg_store, identifier=DATASET_DEFAULT_GRAPH_ID))
 
 
