@@ -441,6 +441,32 @@ def viz(graph: Path, out: Path | None, focus: str | None, depth: int | None, typ
     click.echo(f"wrote {out}")
 
 
+@cli.command()
+@click.argument("graph")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True)
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Address to listen on; the default answers this machine only.")
+@click.option("--timeout", type=click.FloatRange(min=0.1), default=30.0, show_default=True,
+              help="Seconds a /sparql query may run before it is stopped.")
+@click.option("--max-rows", type=click.IntRange(1), default=10000, show_default=True,
+              help="Rows (or triples) a /sparql answer holds at most.")
+def serve(graph: str, port: int, host: str, timeout: float, max_rows: int) -> None:
+    """Serve GRAPH (a graph file or oxigraph:DIR): a read-only SPARQL 1.1 endpoint at
+    /sparql and an explorer at / (search, open, expand entities).
+
+    \b
+    kg serve out/graph.ttl               then open http://127.0.0.1:8000/
+    kg serve oxigraph:store --port 9000
+    """
+    from kg.query import QueryError
+    from kg.serve import serve as run
+
+    try:
+        run(graph, host=host, port=port, timeout=timeout, max_rows=max_rows)
+    except QueryError as e:
+        raise _graph_error(e) from e
+
+
 def main() -> None:
     """The `kg` console script. Errors become `kg: error:` lines in the group's error
     boundary (_Group.invoke), so CliRunner tests see the same behaviour."""
