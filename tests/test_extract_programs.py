@@ -78,3 +78,32 @@ def test_programs_two_names_joined_by_he_stay_two() -> None:
     text = "就能源结构调整和城市提质升级改造进行调研。"
     assert "城市提质升级改造" in {m.text for m in _programs(text)}
     assert not any(m.text.startswith("能源") and "和" in m.text for m in _programs(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "label"),
+    [
+        # the year stays in one label when the place leaves it
+        ("西平县2024年第一批重点项目集中开工仪式举行。", "2024年第一批重点项目集中开工"),
+        # a bracketed aside (the venue) leaves another
+        ("全省重点项目集中开工(西平)活动举行。", "重点项目集中开工"),
+        # the level or place that awards a known honour belongs to it
+        ("他被评为西平县劳动模范。", "西平县劳动模范"),
+        ("他被评为西平县劳动模范。", "劳动模范"),
+    ],
+)
+def test_programs_other_written_forms(text: str, label: str) -> None:
+    assert label in _labels(text)
+
+
+def test_programs_known_name_opens_a_headed_one() -> None:
+    # the dictionary cuts the known campaign at its verbs; it stays whole in the name
+    names = {m.text for m in _programs("组织开展扫黑除恶专项斗争入户宣传活动。")}
+    assert "扫黑除恶专项斗争入户宣传活动" in names
+
+
+def test_programs_known_name_before_he_stays_its_own() -> None:
+    text = "推进黄河流域生态保护和高质量发展重点项目集中开工(西平)活动。"
+    found = _programs(text)
+    assert "黄河流域生态保护和高质量发展" in {m.name for m in found}
+    assert "重点项目集中开工" in {x for m in found for x in m.alts}

@@ -232,7 +232,7 @@ def _proper(core: str, placed: bool) -> bool:
 
 
 def _placed(lead: str) -> bool:
-    """The opening words of a name (see _lead_len) hold a place."""
+    """The opening words of a name (see _lead_points) hold a place."""
     places = lexicon.divisions_by_name()
     return any(lead[i:j] in places for i in range(len(lead)) for j in range(i + 2, len(lead) + 1))
 
@@ -249,42 +249,57 @@ def _head_re() -> re.Pattern[str]:
 
 
 @lru_cache(maxsize=16384)
-def _lead_len(name: str) -> int:
-    """How much of `name` opens it without naming anything: places, years, ordinals."""
+def _lead_points(name: str) -> tuple[int, ...]:
+    """Where each of the words that open `name` without naming anything ends: places,
+    years, seasons, ordinals (召陵区|2020年|一季度|…)."""
     places = lexicon.divisions_by_name()
+    points: list[int] = []
     i = 0
     while i < len(name):
         m = _LEAD.match(name, i)
         if m and m.end() > i:
             i = m.end()
-            continue
-        k = next((k for k in range(min(len(name) - i, 8), 1, -1) if name[i : i + k] in places), 0)
-        if not k:
-            break
-        i += k
-    return i
+        else:
+            k = next(
+                (k for k in range(min(len(name) - i, 8), 1, -1) if name[i : i + k] in places), 0
+            )
+            if not k:
+                break
+            i += k
+        points.append(i)
+    return tuple(points)
+
+
+# words that end other names on their left but sit inside programme names (协同发展)
+_NOT_LEFT = frozenset({"协同", "会同"})
 
 
 @cache
 def _left_words() -> frozenset[str]:
     """Words that end a programme name on its left: its own list and the words that end
     every name (prepositions, time words, subjects)."""
-    return lexicon.words("program_left.tsv") | lexicon.boundaries()
+    return lexicon.words("program_left.tsv") | (lexicon.boundaries() - _NOT_LEFT)
+
+
+def _verb_in(part: str, left: frozenset[str]) -> bool:
+    """`part` of a longer dictionary word is a governing verb (紧紧|抓住, 确保|重点)."""
+    return part in left and tag(part) == "v"
 
 
 @lru_cache(maxsize=16384)
-def _left_cut(window: str, joins: bool) -> int:
+def _left_cut(window: str, joins: bool, short: bool) -> int:
     """Where an unquoted name ending with `window` starts. First the words right before
     the head that name the work (集中开工活动, 观摩活动, 升级改造项目), then the name runs
     left to a word that ends it: a verb that governs it (开展, 实施, 考察), a
     preposition, pronoun or particle, or any other verb but those that name kinds of
     work; `和`/`与`/`及` end it too (能源革命和城市提质升级改造), `暨` only when `joins`
-    is false (…作品展暨…邀请展 is one event)."""
+    is false (…作品展暨…邀请展 is one event). Only a `short` head (活动, 项目) takes
+    such words: a longer one names the work itself (专项斗争, 开工仪式)."""
     toks = words(window)
     left = _left_words()
     inner = lexicon.words("program_inner.tsv")
     i, pos = len(toks), len(window)
-    while i > 0:  # the work the name is about, right before the head
+    while i > 0 and short:  # the work the name is about, right before the head
         tok = toks[i - 1]
         if not (tok in inner or (tag(tok) == "vn" and tok not in left)):
             break
@@ -299,10 +314,10 @@ def _left_cut(window: str, joins: bool) -> int:
             or (t == "v" and len(tok) > 1 and tok not in inner)
             or tok in "和与及以及"
             or (tok == "暨" and not joins)
-            or tok[-2:] in left
+            or (len(tok) > 3 and _verb_in(tok[-2:], left))
         ):
             break
-        if tok[:2] in left:  # a governing verb fused with the next word (确保重点)
+        if len(tok) > 2 and _verb_in(tok[:2], left):  # fused with the next word (确保重点)
             return pos - len(tok) + 2
         i, pos = i - 1, pos - len(tok)
     return pos
@@ -329,11 +344,17 @@ def _headed(text: str, floor_of: list[int]) -> list[Mention]:
         p = run.start() if run else hs
         if p == lo and lo > floor:
             continue  # the window ran out before the name began
-        start = p + _left_cut(text[p:hs], kind in ("event", "campaign"))
+        start = p + _left_cut(text[p:hs], kind in ("event", "campaign"), len(head) <= 2)
+        for ks, ke, _, _ in _known().find(text[p:he]):
+            if ks < start - p < ke:  # the cut went through a known programme: at a verb
+                # in it, it opens the name (扫黑除恶专项斗争…); at its 和, it is a name of
+                # its own before this one (黄河流域生态保护和高质量发展|重点项目…)
+                start = p + (ke if text[start - 1] in "和与及" else ks)
         while start < hs and text[start] in "()（）暨":
             start += 1
         full = text[start:he]
-        lead = _lead_len(full)
+        points = _lead_points(full)
+        lead = points[-1] if points else 0
         bare = full[lead:]
         if needs == "level" and not (
             _LEVEL.search(full) or _LEVEL_VERB.search(text[max(floor, start - 4) : start])
@@ -362,22 +383,58 @@ def _headed(text: str, floor_of: list[int]) -> list[Mention]:
                 continue
         if needs == "place" and not core.endswith(_BUILT):
             continue
-        alts = [bare]
-        verb = text[max(0, start - 2) : start]
-        if verb in ("创建", "争创", "建设", "打造"):
-            alts.append(verb + full)  # 创建全国文明城市 is written both ways
-        for tail in ("活动", "仪式"):
-            if bare.endswith(tail) and len(bare) > len(tail) + 2:
-                alts.append(bare[: -len(tail)])
-        out.append(Mention(start, he, full, "program", f"head-{kind}", alts=tuple(alts)))
+        alts = _variants(full, points, bare, head, text[max(0, start - 2) : start])
+        out.append(Mention(start, he, full, "program", f"head-{kind}", alts=alts))
         if kind == "event":
             event_end = he
     return out
 
 
+_BRACKETED = re.compile(r"[(（][^()（）]*[)）]")
+_UNLISTED_PLACE = re.compile(f"^[{CJK_CLASS}]{{2}}[区县]")
+
+
+def _variants(
+    full: str, points: tuple[int, ...], bare: str, head: str, before: str
+) -> tuple[str, ...]:
+    """Other ways a headed name is written: the bare name first (what it is resolved
+    by), then with its year but not its place (2019年第三批…), after the verb that makes
+    it (创建全国文明城市), without a bracketed aside (…开工(某地)活动), without a place
+    the gazetteer lacks (某某区福民工程), and an event without its 活动/仪式."""
+    forms = [bare, *(full[p:] for p in points[:-1]), full]
+    if before in ("创建", "争创", "建设", "打造"):
+        forms.append(before + full)  # 创建全国文明城市 is written both ways
+    forms += [_BRACKETED.sub("", f) for f in forms if _BRACKETED.search(f)]
+    if _UNLISTED_PLACE.match(full) and len(full) - 3 >= len(head) + 2:
+        forms.append(full[3:])
+    for f in list(forms):
+        for tail in ("活动", "仪式", "开工仪式", "奠基仪式"):
+            if f.endswith(tail) and len(f) >= len(tail) + 4:
+                forms.append(f[: -len(tail)])
+    return tuple(dict.fromkeys(f for f in forms if f))
+
+
 def extract_programs(text: str, floor_of: list[int]) -> list[Mention]:
     out = _quoted(text)
     out.extend(_headed(text, floor_of))
+    kinds = lexicon.pairs("programs.tsv")
     for start, end, word, canon in _known().find(text):
-        out.append(Mention(start, end, word, "program", "lexicon", norm=canon))
+        lead = _honour_lead(text, start) if kinds.get(canon) == "honour" else 0
+        if lead:  # 全国优秀共产党员, 某县劳动模范: the level is part of the honour
+            name = text[start - lead : end]
+            out.append(Mention(start - lead, end, name, "program", "lexicon", alts=(canon,)))
+        else:
+            out.append(Mention(start, end, word, "program", "lexicon", norm=canon))
     return out
+
+
+_HONOUR_LEVEL = re.compile(r"(?:全国|全省|全市|国家级|省级|市级|县级|[省市县])$")
+
+
+def _honour_lead(text: str, start: int) -> int:
+    """How many characters before a known honour name the level that awards it: a level
+    word (全国, 省级) or a division's name (某县)."""
+    m = _HONOUR_LEVEL.search(text, max(0, start - 3), start)
+    places = lexicon.divisions_by_name()
+    k = next((k for k in range(6, 1, -1) if start >= k and text[start - k : start] in places), 0)
+    return max(k, m.end() - m.start() if m else 0)
