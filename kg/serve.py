@@ -42,6 +42,9 @@ NEIGHBOURS_LIMIT = 200
 
 _HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 _RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+_ORG = "http://www.w3.org/ns/org#"
+_SDO = PREFIXES["schema"]
 _KO = PREFIXES["kgo"]
 KINDS = {  # class IRI -> kind shown by the explorer
     "http://xmlns.com/foaf/0.1/Person": "person",
@@ -371,48 +374,55 @@ class Explorer:
         return [{"iri": h.iri, "label": h.label, "kind": h.kind, **ctx.get(h.iri, {})}
                 for h in hits] + ([{"more": len(ranked) - limit}] if len(ranked) > limit else [])
 
+    def _objects(self, s: Any, p: str) -> list[Any]:
+        return [q.object for q in self.store.quads_for_pattern(s, ox.NamedNode(p), None, None)]
+
+    def _label(self, node: Any) -> str | None:
+        found = self._objects(node, _LABEL)
+        return found[0].value if found else None
+
     def contexts(self, iris: list[str]) -> dict[str, dict[str, str]]:
         """For each entity: its city and its main post (a person's latest or first post,
-        an organization's parent, a place's enclosing place, a programme's runner)."""
-        if not iris:
-            return {}
-        values = " ".join(f"<{i}>" for i in iris)
-        text = f"""
-SELECT ?e ?role ?org ?last ?city WHERE {{
-  VALUES ?e {{ {values} }}
-  {{ ?m org:member ?e ; org:role/rdfs:label ?role .
-    OPTIONAL {{ ?m org:organization ?o . ?o rdfs:label ?org .
-               OPTIONAL {{ ?o schema:location|org:hasSite ?c . ?c rdfs:label ?city }} }}
-    OPTIONAL {{ ?m kgo:lastSeen ?last }} }}
-  UNION {{ ?e org:subOrganizationOf ?p . ?p rdfs:label ?org }}
-  UNION {{ ?e schema:location|org:hasSite ?c . ?c rdfs:label ?city }}
-  UNION {{ ?e schema:containedInPlace ?c . ?c rdfs:label ?city }}
-  UNION {{ ?e kgo:runBy ?p . ?p rdfs:label ?org }}
-}}"""
-        best: dict[str, tuple[tuple[str, str], str]] = {}
-        city: dict[str, str] = {}
-        for e, role, org, last, c in self._select(text):
-            if c is not None and e.value not in city:
-                city[e.value] = c.value
-            if role is None and org is None:
-                continue
-            post = "".join(x.value for x in (org, role) if x is not None)
-            rank = (last.value if last is not None else "", "")
-            # latest post first; among equals the shortest text, then alphabetical
-            rank = (rank[0], post)
-            cur = best.get(e.value)
-            if cur is None or (rank[0], -len(post), post) > (cur[0][0], -len(cur[1]), cur[1]):
-                best[e.value] = (rank, post)
+        an organization's parent, a place's enclosing place, a programme's runner).
+        Index look-ups only (a query joining every membership is slow on a big store)."""
         out: dict[str, dict[str, str]] = {}
         for i in iris:
+            node = ox.NamedNode(i)
+            posts: list[tuple[str, int, str]] = []
+            city = None
+            for q in self.store.quads_for_pattern(None, ox.NamedNode(_ORG + "member"), node,
+                                                  None):
+                m = q.subject
+                roles = [self._label(r) for r in self._objects(m, _ORG + "role")]
+                orgs = self._objects(m, _ORG + "organization")
+                org = self._label(orgs[0]) if orgs else None
+                last = self._objects(m, _KO + "lastSeen")
+                post = (org or "") + (roles[0] or "" if roles else "")
+                posts.append((last[0].value if last else "", -len(post), post))
+                if city is None and orgs:
+                    city = self._place(orgs[0])
+            for rel in ("subOrganizationOf", ):
+                for o in self._objects(node, _ORG + rel):
+                    posts.append(("", 0, self._label(o) or ""))
+            for o in self._objects(node, _KO + "runBy"):
+                posts.append(("", 0, self._label(o) or ""))
+            city = city or self._place(node)
             d: dict[str, str] = {}
-            c = city.get(i) or _iri_city(i)
+            c = city or _iri_city(i)
             if c:
                 d["city"] = c
-            if i in best:
-                d["post"] = best[i][1]
+            if posts:
+                d["post"] = max(posts)[2]
             out[i] = d
         return out
+
+    def _place(self, node: Any) -> str | None:
+        for p in (_SDO + "location", _ORG + "hasSite", _SDO + "containedInPlace"):
+            for o in self._objects(node, p):
+                label = self._label(o)
+                if label:
+                    return label
+        return None
 
     def entity(self, iri: str) -> dict[str, Any] | None:
         """An entity's facts, posts (with evidence, source and dates), members and
