@@ -139,6 +139,13 @@ def regions() -> dict[str, tuple[str, tuple[str, ...]]]:
 
 
 @cache
+def place_suffixes() -> dict[str, tuple[str, str]]:
+    """Endings of place names below the county: suffix -> (kind, the characters that,
+    written right after it, make it part of another word)."""
+    return {row["suffix"]: (row["kind"], row["not_before"]) for row in _table("place_suffixes.tsv")}
+
+
+@cache
 def national_orgs() -> dict[str, tuple[str, str]]:
     """National bodies: name or alias -> (canonical name, kind)."""
     out: dict[str, tuple[str, str]] = {}

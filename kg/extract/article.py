@@ -60,6 +60,24 @@ def _program_links(mentions: list[Mention], sents: list[Sentence]) -> list[Link]
     return links
 
 
+_LIST_MARKS = frozenset("、，,和与及")
+
+
+def _listed_places_win(text: str, persons: list[Mention], places: list[Mention]) -> list[Mention]:
+    """A person's name that is exactly a province, city or country, listed beside another
+    place (赴信阳、南阳、许昌), is that place: the persons without such names."""
+    big = {(p.start, p.end) for p in places if p.kind in ("province", "city", "country")}
+    starts = {p.start for p in places}
+    ends = {p.end for p in places}
+
+    def listed(m: Mention) -> bool:
+        before = m.start > 1 and text[m.start - 1] in _LIST_MARKS and m.start - 1 in ends
+        after = text[m.end : m.end + 1] in _LIST_MARKS and m.end + 1 in starts
+        return before or after
+
+    return [m for m in persons if (m.start, m.end) not in big or not listed(m)]
+
+
 def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Extraction:
     """All mentions, positions and links of one article. `known` are person names
     confirmed elsewhere in the corpus."""
@@ -70,7 +88,7 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     orgs = extract_orgs(text, floor_of)
     places, place_links = extract_places(text, floor_of)
     programs = filter_spans(extract_programs(text, floor_of))
-    persons = filter_spans(people.persons)
+    persons = _listed_places_win(text, filter_spans(people.persons), places)
     orgs = without_persons(orgs, persons, text)
     # a person's name wins over a place short form inside it (新华 in 李新华)
     taken = {i for m in persons for i in range(m.start, m.end)}

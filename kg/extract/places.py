@@ -1,7 +1,9 @@
 """Places: administrative divisions from the gazetteer (full names and short forms),
-named regions, rivers and countries from lexicons, and lower levels by pattern
-(`X镇`, `X乡`, `X街道`, `X村`, `X社区`, `X小区`, venues). A place written right after
-its parent (`临颍县巨陵镇`) gives a containment link."""
+named regions, rivers and countries from lexicons, and places below the county by
+the suffixes of lexicons/place_suffixes.tsv (`X镇`, `X村`, `X社区`, zones, parks, venues,
+roads, rivers). A place written right after its parent (`临颍县巨陵镇`), a name that
+opens with its division (`尉氏县X工业园区`) and a place listed after one nested in the
+same parent (`X县A乡B村、C镇D村`) give containment links."""
 
 from __future__ import annotations
 
@@ -9,9 +11,18 @@ import re
 from functools import cache
 
 from kg import lexicon
-from kg.extract.text import CJK_CLASS, is_cjk, left_extent, starts_with_place
+from kg.extract.text import (
+    CJK_CLASS,
+    OPEN_QUOTES,
+    filter_spans,
+    is_cjk,
+    left_extent,
+    starts_with_place,
+    titles_in,
+)
 from kg.matcher import Matcher
 from kg.model import Link, Mention
+from kg.tokenize import tag, words
 
 # level rank: lower is bigger
 RANK = {
@@ -25,48 +36,34 @@ RANK = {
     "village": 7,
     "community": 7,
     "neighbourhood": 8,
+    "park": 5,
+    "road": 8,
     "venue": 9,
+    "water": 1,
     "river": 1,
     "lake": 1,
     "mountain": 1,
 }
-_PATTERN_SUFFIXES = (
-    ("街道办事处", "town"),
-    ("街道", "town"),
-    ("办事处", "town"),
-    ("镇", "town"),
-    ("乡", "town"),
-    ("村", "village"),
-    ("社区", "community"),
-    ("小区", "neighbourhood"),
-    ("家属院", "neighbourhood"),
-    ("经济技术开发区", "zone"),
-    ("高新技术产业开发区", "zone"),
-    ("开发区", "zone"),
-    ("示范区", "zone"),
-    ("产业集聚区", "zone"),
-    ("高新区", "zone"),
-    ("新区", "zone"),
-    ("之家", "venue"),
-    ("广场", "venue"),
-    ("公园", "venue"),
-    ("教育馆", "venue"),
-    ("纪念馆", "venue"),
-    ("博物馆", "venue"),
-    ("科创城", "venue"),
-    ("孵化园", "venue"),
-    ("产业园", "venue"),
-    ("市场", "venue"),
-)
-_PATTERN_RE = re.compile(
-    f"(?:{'|'.join(re.escape(s) for s, _ in sorted(_PATTERN_SUFFIXES, key=lambda x: -len(x[0])))})"
-)
-_PATTERN_KIND = dict(_PATTERN_SUFFIXES)
+
+
+@cache
+def _suffix_re() -> re.Pattern[str]:
+    """The endings of place names below the county (lexicons/place_suffixes.tsv),
+    longest first."""
+    ends = sorted(lexicon.place_suffixes(), key=len, reverse=True)
+    return re.compile("|".join(map(re.escape, ends)))
+
+
 _NOT_PLACES = frozenset(
     [
         "乡村",
         "城乡",
         "家乡",
+        "故乡",
+        "老乡",
+        "同乡",
+        "他乡",
+        "异乡",
         "回乡",
         "下乡",
         "农村",
@@ -87,6 +84,21 @@ _NOT_PLACES = frozenset(
         "该乡",
         "全乡",
         "村镇",
+        "小镇",
+        "特色小镇",
+        "城中村",
+        "河湖",
+        "江河",
+        "江湖",
+        "山河",
+        "运河",
+        "母亲河",
+        "美丽乡村",
+        "文明社区",
+        "和谐社区",
+        "城市社区",
+        "农村社区",
+        "新型农村社区",
         "城市",
         "社区",
         "小区",
@@ -183,8 +195,10 @@ def _gazetteer() -> Matcher[tuple[str, str]]:
 _NOT_COUNTRY_AFTER = re.compile("^(?:式|特色|共产党|人民|梦|好人|品牌|制造)")
 _NEVER_IN_PLACE = frozenset(
     "的是个和进逐要了在与着把被让给为以于到都也还就很更最所这那些其每各该本此帮助入0123456789"
+    "我你他她它您咱俺有"
 )
-_BEFORE_ALIAS = frozenset("在到赴从与和的及是了对向为把被将于至往省市县区、")
+_PLACE_PREPOSITIONS = frozenset("在到赴从至往于自去来")
+_BEFORE_ALIAS = frozenset("在到赴从与和的及是了对向为把被将于至往来去省市县区、")
 _HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯地得")
 _BEFORE_SHORT_NAME = _HEAD_FUNCTION
 # one-character province abbreviations that are also everyday characters
@@ -194,13 +208,51 @@ _LEVEL_START = re.compile(r"^(?:省|市|县|区)")
 _PLACE_NAME = re.compile(f"[{CJK_CLASS}0-9]+")
 
 
-def _gazetteer_mentions(text: str) -> list[Mention]:
+@cache
+def _in_province(name: str, province: str) -> bool:
+    """Some division called `name` lies in `province` (full names)."""
+    divs = lexicon.divisions()
+    for d in lexicon.divisions_by_name().get(name, ()):
+        code = d.parent
+        while code in divs:
+            if divs[code].name == province:
+                return True
+            code = divs[code].parent
+    return False
+
+
+def _own_word(text: str, start: int, end: int) -> bool:
+    """A name written after another word stands as a word of its own there (视察|河南,
+    汇聚|漯河, 审定|户县), not as part of one (推广东方, 黄河北岸, 示范县)."""
+    lo = max(0, start - 3)
+    cut = 0
+    before = ""
+    for w in words(text[lo : end + 2]):
+        if lo + cut == start:
+            # after a word of its own (视察|河南), not after one character (刘|南昌)
+            return w == text[start:end] and len(before) > 1
+        cut += len(w)
+        before = w
+        if lo + cut > start:
+            return False
+    return False
+
+
+def _gazetteer_mentions(
+    text: str, hits: list[tuple[int, int, str, tuple[str, str]]]
+) -> list[Mention]:
     out = []
-    hits = _gazetteer().find(text)
     full_ends = {end for _, end, word, (name, _) in hits if word == name}
+    province_at = {end: name for _, end, _, (name, kind) in hits if kind == "province"}
     for start, end, word, (name, kind) in hits:
         after = text[end : end + 3]
         if word in _NOT_PLACES:
+            continue
+        # a city or county written after a province it is not in opens a firm's name
+        # (河南乐山电缆), while 河南漯河 is a place in its province
+        if start in province_at and kind in ("city", "county") and not _in_province(
+            name, province_at[start]
+        ):
             continue
         # a short form glued to more name characters is another word (长安 in 长安街)
         if after[:1] in ("路", "街", "巷") or (word != name and after[:1] in ("道", "桥", "村")):
@@ -210,13 +262,33 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
         # a short form inside a longer word (南乐 in 河南乐器): it must follow a
         # non-character, a function word or another place
         glued = start > 0 and is_cjk(text[start - 1]) and text[start - 1] not in _BEFORE_ALIAS
-        if word != name and glued and start not in full_ends:
+        if (
+            word != name
+            and glued
+            and start not in full_ends
+            and not (kind in ("province", "city") and _own_word(text, start, end))
+        ):
             continue
+        # a two-character full name (范县, 和县) glued to the word before it is part of
+        # a longer word (示范县, 代县长), unless a preposition of place stands before it
+        if (
+            word == name
+            and len(word) == 2
+            and kind == "county"
+            and glued
+            and start not in full_ends
+            and text[start - 1] not in _PLACE_PREPOSITIONS
+            and not _own_word(text, start, end)
+        ):
+            continue
+        if word == name and len(word) == 2 and after[:1] == "长" and kind == "county":
+            continue  # 代县长: an acting county head
         # a two-character short form right after a function word is likely part of a
         # word (full names, such as countries and 睢县, are not)
         if (
             word != name
             and len(word) == 2
+            and kind not in ("province", "city", "country")
             and start > 0
             and is_cjk(text[start - 1])
             and text[start - 1] in _BEFORE_SHORT_NAME
@@ -226,19 +298,97 @@ def _gazetteer_mentions(text: str) -> list[Mention]:
     return out
 
 
+_DIVISION_KINDS = frozenset({"country", "province", "city", "county"})
+_FEATURES = frozenset({"river", "lake", "mountain", "region"})
+_WHOLE = frozenset({"zone", "park", "venue"})  # names that may keep their place inside
+_LEVELS = frozenset({"town", "village", "community", "neighbourhood"})
+# development zones and venues that a page names bare, meaning its own city's
+_BARE_NAMES = frozenset(
+    ["开发区", "高新区", "示范区", "经开区", "经济技术开发区", "高新技术产业开发区",
+     "先进制造业开发区", "市民之家"]
+)
+# a level word right after a level suffix: the suffix ends a name (宁家村|村民, 龙城镇|镇长)
+_LEVEL_WORD = re.compile(
+    "村民|村委|村干部|村党|村两委|村集体|村级|村人|镇党|镇政府|镇人大|镇长|乡党|乡政府|乡人大|乡长"
+    "|社区党|社区居委"
+)
+_ROAD_OR_WATER_STOP = frozenset("之一")
+# verbs and other words that may open the window of a name (the window of a zone keeps
+# verbal nouns: 循环经济产业园), but never the name
+_LEAD_WORDS = re.compile(
+    "(?:建设|打造|新建|建成|推进|加快|发展|围绕|依托|聚焦|谋划|规划|启动|实施|投资|入驻|签约"
+    "|开工|完善|提升|壮大|培育|做强|做大|优化|升级|改造|扩建|参观|观摩|走进|来到|前往|创建|纪念"
+    "|辖区|全国|全省|全市|全县"
+    "|到|至|赴|往|去)+"
+)
+
+
+def _suffix_ends_word(text: str, suffix: str, end: int) -> bool:
+    """The suffix ending at `end` may end a name: the next character does not make it
+    part of another word (村民, 路线, 河道), unless a level word follows (宁家村村民)."""
+    nxt = text[end : end + 1]
+    if not nxt or nxt not in lexicon.place_suffixes()[suffix][1]:
+        return True
+    return _LEVEL_WORD.match(text, end) is not None and nxt == suffix[-1]
+
+
+_VERB_TAGS = frozenset({"v", "vd", "d", "p", "c", "r", "u", "uj", "ul", "uz", "ug", "uv", "ud"})
+
+
+def _ends_in_verb(head: str) -> bool:
+    """The head's last word is a verb, adverb, preposition, pronoun or particle
+    (保持|市场, 投身|街道): a name does not end so."""
+    last = words(head)[-1]
+    return len(last) > 1 and tag(last) in _VERB_TAGS
+
+
+def _figurative(text: str, start: int, end: int) -> bool:
+    """A road named by a verb is a way of life, not a street, after `的` or a quote
+    or before `上` (新的赶考路, “赶考路上”)."""
+    return text[start - 1 : start] in ("的", "之", *OPEN_QUOTES) or text[end : end + 1] == "上"
+
+
+def _common_noun(name: str, suffix: str, whole_word: bool = False) -> bool:
+    """A one-character suffix ends an ordinary word, not a name (农村公路, 步行街, 运河);
+    `whole_word`: only when that word is the whole name (故乡, not 李|集镇)."""
+    if len(suffix) > 1:
+        return False
+    last = words(name)[-1]
+    if whole_word and last != name:
+        return False
+    return len(last) > 1 and last.endswith(suffix) and tag(last) == "n"
+
+
 def _pattern_mentions(
-    text: str, floor_of: list[int], known: list[Mention]
+    text: str, floor_of: list[int], known: list[Mention], division_ends: dict[int, list[int]]
 ) -> tuple[list[Mention], set[Mention]]:
     """Places named by their suffix, left to right, so that each can bound the next
     (`召陵区|翟庄街道|冯庄村`)."""
     ends = {m.end: m for m in known}
     out = []
     dropped: set[Mention] = set()
-    for m in _PATTERN_RE.finditer(text):
+    kinds = lexicon.place_suffixes()
+    known_at = _by_start(known)
+    known_ends: dict[int, list[Mention]] = {}
+    inside_known: set[int] = set()  # positions inside a gazetteer mention, not at its start
+    for g in known:
+        known_ends.setdefault(g.end, []).append(g)
+        inside_known.update(range(g.start + 1, g.end))
+    hits = [m for m in _suffix_re().finditer(text) if _suffix_ends_word(text, m.group(0), m.end())]
+    for k, m in enumerate(hits):
+        suffix = m.group(0)
         s_end = m.end()
-        kind = _PATTERN_KIND[m.group(0)]
-        nxt = text[s_end : s_end + 1]
-        if nxt and nxt in "民委长级里内外部镇乡村干貌落集庄":
+        kind = kinds[suffix][0]
+        # the suffix ends a division's or a known feature's name (漯河, 黄河)
+        covering = [g for g in known_ends.get(s_end, ()) if g.start <= m.start()]
+        if covering and kind in ("road", "water"):
+            if any(g.kind not in ("river", "lake", "region") for g in covering):
+                continue
+            feature = min(covering, key=lambda g: g.start)
+        else:
+            feature = None
+        # a suffix inside a longer name (公园|巷社区, 新华街|社区): the next one ends it
+        if kind not in _LEVELS and k + 1 < len(hits) and _inside_next(text, hits[k], hits[k + 1]):
             continue
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         # a place written right before bounds the name: 临颍县|巨陵镇
@@ -246,11 +396,14 @@ def _pattern_mentions(
             (ends[i] for i in range(m.start(), max(floor, m.start() - 6) - 1, -1) if i in ends),
             None,
         )
+        if parent and kind in _LEVELS and parent.kind in _FEATURES and parent.end == m.start():
+            parent = None  # a lake or river naming a community (东湖|社区) is in its name
         if parent and not all(is_cjk(c) for c in text[parent.end : m.start()]):
             parent = None  # a list (`甲村、乙镇`), not a nesting
-        whole = kind in ("zone", "venue")
+        whole = kind in _WHOLE
         if (
             parent
+            and not whole
             and parent.text != parent.norm
             and parent.rule == "gazetteer"
             and (m.start() - parent.end <= 1)
@@ -260,59 +413,249 @@ def _pattern_mentions(
         elif parent and not whole and m.start() - parent.end <= 4:
             start = parent.end
         else:
-            limit = 10 if whole else 6
-            lo = max(floor, parent.end if parent and not whole else floor)
-            start = left_extent(text, s_end, lo, limit, strict=True)
+            # the head alone is scanned: words inside the suffix (集聚 in 产业集聚区)
+            # must not cut it. A zone or venue may open with its division's name
+            # (许昌经济技术开发区), not with another zone's (开发区|卫龙产业园).
+            limit = 12 if whole else 5
+            lo = floor
+            if parent and (not whole or parent.kind in _WHOLE):
+                lo = max(floor, parent.end)
+            elif parent and parent.kind not in _FEATURES:
+                lo = max(floor, parent.start)
+            # verbal nouns and adjectives name zones and parks (循环经济产业园), not others
+            strict = kind not in ("zone", "park")
+            start = left_extent(text, m.start(), lo, limit, strict=strict)
         while (
             start < m.start()
             and text[start] in _HEAD_FUNCTION
             and not (parent and start == parent.end)
         ):
             start += 1
+        start = _after_open_bracket(text, start, m.start())
+        start = _after_preposition(text, start, m.start())
+        if feature is not None and feature.start - start > 1:
+            start = feature.start - 1  # a known river with one more character: 沙|澧河
+        if kind != "road" and (lead := _LEAD_WORDS.match(text, start, m.start())):
+            start = lead.end()  # 建设|食品产业园
+        while m.start() - start > 2 and text[start] in "镇乡村街巷路区":
+            start += 1  # a level character left over from a place not taken (龙城镇|回马村)
         name = text[start:s_end]
-        head = name[: -len(m.group(0))]
-        if name in ("开发区", "高新区", "示范区"):
+        head = name[: -len(suffix)]
+        # the suffix ends a division's name, one read where nothing else is (来|漯河;
+        # but 青龙|湖, not 青|龙湖)
+        if kind in ("road", "water") and any(
+            b > start and b not in inside_known for b in division_ends.get(s_end, ())
+        ):
+            continue
+        # a one-character village name right after its town (柳屯镇|高村)
+        short_ok = (
+            kind == "village" and len(head) == 1 and parent is not None
+            and start == parent.end and RANK.get(parent.kind, 9) < RANK["village"]
+        )
+        if name in _BARE_NAMES:
             pass
         elif kind == "zone" and not (_LEVEL_START.match(name) or starts_with_place(name)):
             continue  # a kind of zone (先进制造业开发区), not a named one
         elif (
             name in _NOT_PLACES
-            or (len(m.group(0)) == 1 and name[-2:] in _NOT_PLACES)
-            or len(head) < 2
+            or (
+                len(suffix) == 1
+                and name[-2:] in _NOT_PLACES
+                and not _nested(parent, start)
+                and not _opens_village(text, hits, k)
+            )
+            or (len(head) < 2 and not short_ok)
             or any(c in _NEVER_IN_PLACE for c in head)
             or _HEAD_STOP.match(name)
             or not _PLACE_NAME.fullmatch(name)
+            or (kind in ("road", "water") and any(c in _ROAD_OR_WATER_STOP for c in head))
+            or (kind in ("road", "water") and any(titles_in(head)))
+            or (
+                _common_noun(name, suffix, whole_word=kind in _LEVELS)
+                and not (_nested(parent, start) or _opens_village(text, hits, k))
+            )
+            or head.endswith("之")
+            or (kind != "road" and not _nested(parent, start) and _ends_in_verb(head))
+            or (kind == "road" and _ends_in_verb(head) and _figurative(text, start, s_end))
+            or (kind == "water" and head[-1] in "巡护治管")
+            or (text[start - 1 : start] == "《" and text[s_end : s_end + 1] == "》")
+            or (kind == "zone" and _province_zone(start, s_end, suffix, known_at))
         ):
             continue
         # a zone or venue named with its place also goes by the rest (东方市场 for 上海市东方市场)
-        inner = next((k for k in ends if k > start and ends[k].start == start and k < s_end), None)
-        alts = (text[inner:s_end],) if inner is not None and whole and s_end - inner >= 3 else ()
-        if whole and not alts and name[0] in "省市县区" and len(name) > 4:
-            alts = (name[1:],)
-        mention = Mention(start, s_end, name, "place", "place-suffix", kind=kind, alts=alts)
+        alts: tuple[str, ...] = ()
+        if whole:
+            rests = [text[p.end : s_end] for p in _prefix_chain(start, s_end, known_at)]
+            alts = tuple(r for r in rests if len(r) - len(suffix) >= 2 or r in _BARE_NAMES)
+            if not alts and name[0] in "省市县区" and len(name) > 4:
+                alts = (name[1:],)
+        norm = name[: -len("办事处")] if suffix == "街道办事处" else ""
+        mention = Mention(start, s_end, name, "place", "place-suffix", norm, kind, alts)
         out.append(mention)
         ends[s_end] = mention
     return out, dropped
 
 
+# one-character prepositions and verbs of motion that the dictionary leaves untagged
+_PREPOSITIONS = frozenset("沿经过往向至到在从于距近临靠入出进赴去来把被将")
+
+
+def _after_preposition(text: str, start: int, end: int) -> int:
+    """Where a head starts once a one-character preposition standing as a word of its
+    own in it is left out (车辆沿|文昌路; not the 经 of 经济)."""
+    pos = start
+    cut = start
+    for w in words(text[start:end]):
+        pos += len(w)
+        if len(w) == 1 and w in _PREPOSITIONS:
+            cut = pos
+    return cut
+
+
+def _after_open_bracket(text: str, start: int, end: int) -> int:
+    """Where a name's head starts once brackets it does not close are left out
+    (广场(|泰山路): a bracket inside a name is kept only with its pair (天能(濮阳)产业园)."""
+    depth_start = start
+    depth = 0
+    for i in range(start, end):
+        c = text[i]
+        if c in "(（":
+            if depth == 0:
+                depth_start = i
+            depth += 1
+        elif c in ")）":
+            if depth == 0:
+                start = i + 1
+            else:
+                depth -= 1
+    return depth_start + 1 if depth else start
+
+
+def _province_zone(
+    start: int, end: int, suffix: str, known_at: dict[int, list[Mention]]
+) -> bool:
+    """A province followed by a bare kind of zone (河南省|产业集聚区): the province's zones
+    as a class, not one named zone."""
+    chain = _prefix_chain(start, end, known_at)
+    return bool(chain) and chain[-1].kind == "province" and end - chain[-1].end == len(suffix)
+
+
+def _list_parent(
+    text: str, m: Mention, parent_of: dict[Mention, Mention], mentions: list[Mention]
+) -> Mention | None:
+    """The parent a place shares with the one listed before it: in `临颍县皇帝庙乡X村、
+    瓦店镇Y村` 瓦店镇 is in 临颍县 too. Only places below the county, listed with `、`."""
+    if m.kind not in _LEVELS or m.start < 1 or text[m.start - 1] != "、":
+        return None
+    prev = next((p for p in mentions if p.end == m.start - 1), None)
+    rank = RANK[m.kind]
+    sibling = False
+    while prev is not None:
+        if RANK.get(prev.kind, 9) == rank:
+            sibling = True
+        elif RANK.get(prev.kind, 9) < rank:
+            return prev if sibling else None
+        prev = parent_of.get(prev)
+    return None
+
+
+def _by_start(mentions: list[Mention]) -> dict[int, list[Mention]]:
+    """Mentions by where they start, longest first."""
+    out: dict[int, list[Mention]] = {}
+    for m in sorted(mentions, key=lambda m: m.start - m.end):
+        out.setdefault(m.start, []).append(m)
+    return out
+
+
+def _prefix_chain(start: int, end: int, known_at: dict[int, list[Mention]]) -> list[Mention]:
+    """The places a name from `start` to `end` opens with, outermost first
+    (新乡市|原阳县|产业集聚区: 新乡市, 原阳县)."""
+    chain: list[Mention] = []
+    pos = start
+    while True:
+        inner = next((p for p in known_at.get(pos, ()) if p.end < end), None)
+        if inner is None:
+            return chain
+        chain.append(inner)
+        pos = inner.end
+
+
+def _inside_next(text: str, hit: re.Match[str], nxt: re.Match[str]) -> bool:
+    """The suffix `hit` is part of the name the next suffix ends: right before it
+    (公园|路, 新华街|社区, 沙澧河|风景区) or one character before a community or village
+    (公园|巷|社区); a zone's name is never so (开发区|金河办事处)."""
+    gap = nxt.start() - hit.end()
+    if gap == 0:
+        return True
+    kinds = lexicon.place_suffixes()
+    return (
+        gap == 1
+        and is_cjk(text[hit.end()])
+        and kinds[hit.group(0)][0] != "zone"
+        and kinds[nxt.group(0)][0] in _LEVELS
+    )
+
+
+def _opens_village(text: str, hits: list[re.Match[str]], k: int) -> bool:
+    """A village or community name follows the k-th suffix at once (米村镇|朱家庵村):
+    the suffix ends a town's name, even one that looks like a common word."""
+    if k + 1 >= len(hits):
+        return False
+    nxt, end = hits[k + 1], hits[k].end()
+    kind = lexicon.place_suffixes()[nxt.group(0)][0]
+    gap = text[end : nxt.start()]
+    return kind in ("village", "community") and 2 <= len(gap) <= 4 and all(map(is_cjk, gap))
+
+
+def _nested(parent: Mention | None, start: int) -> bool:
+    """The name begins right where a bigger place written before it ends (郾城区|龙城镇)."""
+    return parent is not None and start == parent.end
+
+
 def extract_places(text: str, floor_of: list[int]) -> tuple[list[Mention], list[Link]]:
     """Place mentions of an article and the containment links written in it."""
-    gaz = _gazetteer_mentions(text)
-    pat, dropped = _pattern_mentions(text, floor_of, gaz)
+    hits = _gazetteer().find(text)
+    gaz = _gazetteer_mentions(text, hits)
+    # a suffix may not end a division's name even where the name was not taken (来漯河)
+    division_ends: dict[int, list[int]] = {}
+    for b, e, _, (_, kind) in hits:
+        if kind in _DIVISION_KINDS:
+            division_ends.setdefault(e, []).append(b)
+    pat, dropped = _pattern_mentions(text, floor_of, gaz, division_ends)
     gaz = [g for g in gaz if g not in dropped]
     # longest wins among overlapping gazetteer and pattern hits
-    from kg.extract.text import filter_spans
-
     mentions = filter_spans(gaz + pat)
     links: list[Link] = []
-    by_start = {m.start: m for m in gaz + pat}
+    starts = {m.start: m for m in mentions}
+    # the places a name opens with: divisions and features, and rivers and roads found
+    # by their suffix (大沙河|带状湿地)
+    gaz_at = _by_start(gaz + [p for p in pat if p.kind in ("road", "water")])
+    inside: list[Mention] = []
+    parent_of: dict[Mention, Mention] = {}
     for m in mentions:
-        child = by_start.get(m.end)
+        child = starts.get(m.end)
         if child and RANK.get(child.kind, 9) > RANK.get(m.kind, 9):
             links.append(Link("place_parent", child.name, m.name, "adjacent"))
-        # a zone or venue named after its place (许昌经济技术开发区 in 许昌市)
-        inner = by_start.get(m.start)
-        if inner and inner is not m and inner.end < m.end and m.rule == "place-suffix":
-            links.append(Link("place_parent", m.name, inner.name, "name-prefix"))
-            mentions.append(inner)
-    return sorted(set(mentions), key=lambda x: (x.start, x.end)), links
+            parent_of[child] = m
+        if m not in parent_of and (up := _list_parent(text, m, parent_of, mentions)):
+            links.append(Link("place_parent", m.name, up.name, "list"))
+            parent_of[m] = up
+        if m.rule != "place-suffix":
+            continue
+        # a zone or venue named after its places (新乡市原阳县产业集聚区 in 原阳县 in 新乡市)
+        chain = _prefix_chain(m.start, m.end, gaz_at)
+        for outer, inner in zip(chain, chain[1:]):
+            if RANK.get(inner.kind, 9) > RANK.get(outer.kind, 9):
+                links.append(Link("place_parent", inner.name, outer.name, "name-prefix"))
+        # the divisions a name opens with are places of their own (尉氏县 in
+        # 尉氏县新尉工业园区), not a far county's short form (南海 in 南海湿地公园), nor a
+        # lake or river a name is made from (东湖社区)
+        chain = [
+            p
+            for p in chain
+            if p.kind in _DIVISION_KINDS and (p.text == p.norm or p.kind != "county")
+        ]
+        if chain:
+            links.append(Link("place_parent", m.name, chain[-1].name, "name-prefix"))
+            inside.extend(chain)
+    return sorted({*mentions, *inside}, key=lambda x: (x.start, x.end)), links
