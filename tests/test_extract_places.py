@@ -36,7 +36,6 @@ def _parents(text: str) -> set[tuple[str, str]]:
         ("车辆沿文昌路向东行驶。", "文昌路"),
         ("工作人员在建设大道两侧栽种树木。", "建设大道"),
         ("志愿者沿着白鹭河清理垃圾。", "白鹭河"),
-        ("游客来到青龙湖畔赏景。", "青龙湖"),
         ("代表们走进智能装备产业园参观。", "智能装备产业园"),
         ("居民在人民公园晨练。", "人民公园"),
         ("市民之家当天接待群众咨询。", "市民之家"),
@@ -50,6 +49,12 @@ def _parents(text: str) -> set[tuple[str, str]]:
         ("张庄村村民种植大棚蔬菜。", "张庄村"),
         # the name of a street office is the sub-district's
         ("东风街道办事处组织志愿者开展清扫。", "东风街道"),
+        # a village after its town and 的, a community after a street office with 委员
+        ("调研组来到石桥镇的柳湾村。", "柳湾村"),
+        ("活动在文昌街道金水社区委员工作室举行。", "金水社区"),
+        ("一行到东新区考察调研。", "东新区"),
+        ("市民在星河集团滨湖购物公园购物。", "滨湖购物公园"),
+        ("游客来到青龙湖畔赏景。", "青龙湖"),
         # a city's short form after a verb or in a list
         ("省领导考察山西时强调。", "山西省"),
         ("考察团先后赴开封、商丘、周口等地。", "周口市"),
@@ -84,6 +89,8 @@ def test_places_zone_keeps_its_bare_form(text: str, place: str) -> None:
         "他常回故乡看看。",
         "积极保持市场活力。",
         "观看芭蕾舞剧《天鹅湖》。",
+        "推动产业链和县区经济协同发展。",
+        "新市民积极融入社区。",
     ],
 )
 def test_places_not_found(text: str) -> None:
@@ -130,3 +137,7 @@ def test_places_street_in_community() -> None:
 def test_places_zone_in_its_county() -> None:
     links = _parents("项目落户滑县金桥工业园区。")
     assert ("滑县金桥工业园区", "滑县") in links
+
+
+def test_places_village_after_town_and_de() -> None:
+    assert ("柳湾村", "石桥镇") in _parents("调研组来到石桥镇的柳湾村。")

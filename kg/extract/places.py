@@ -22,7 +22,7 @@ from kg.extract.text import (
 )
 from kg.matcher import Matcher
 from kg.model import Link, Mention
-from kg.tokenize import tag, words
+from kg.tokenize import first_word, tag, words
 
 # level rank: lower is bigger
 RANK = {
@@ -281,8 +281,8 @@ def _gazetteer_mentions(
             and not _own_word(text, start, end)
         ):
             continue
-        if word == name and len(word) == 2 and after[:1] == "长" and kind == "county":
-            continue  # 代县长: an acting county head
+        if word == name and len(word) == 2 and after[:1] in ("长", "区") and kind == "county":
+            continue  # 代县长 (an acting county head), 和县区 (and the counties and districts)
         # a two-character short form right after a function word is likely part of a
         # word (full names, such as countries and 睢县, are not)
         if (
@@ -307,32 +307,42 @@ _BARE_NAMES = frozenset(
     ["开发区", "高新区", "示范区", "经开区", "经济技术开发区", "高新技术产业开发区",
      "先进制造业开发区", "市民之家"]
 )
-# a level word right after a level suffix: the suffix ends a name (宁家村|村民, 龙城镇|镇长)
-_LEVEL_WORD = re.compile(
-    "村民|村委|村干部|村党|村两委|村集体|村级|村人|镇党|镇政府|镇人大|镇长|乡党|乡政府|乡人大|乡长"
-    "|社区党|社区居委"
-)
+# characters that may open the word after a level suffix (村民, 乡村, 委员)
+_LEVEL_CHARS = frozenset("村镇乡社委")
+# the kinds whose suffix ends the window of the next name
+_BOUNDING = frozenset({"zone", "park", "town", "village", "community", "neighbourhood"})
+_OWNER = re.compile(r"(?:集团|公司|政府)(?!.*(?:集团|公司|政府))")
+_DIRECTIONS = frozenset("东西南北")
+_LINEAR = frozenset({"road", "water"})
+# words too common to be a name's end even right after a parent (仙游县|理清乡村)
+_ALWAYS_WORDS = frozenset(["乡村", "城乡"])
 _ROAD_OR_WATER_STOP = frozenset("之一")
 # verbs and other words that may open the window of a name (the window of a zone keeps
 # verbal nouns: 循环经济产业园), but never the name
 _LEAD_WORDS = re.compile(
     "(?:建设|打造|新建|建成|推进|加快|发展|围绕|依托|聚焦|谋划|规划|启动|实施|投资|入驻|签约"
     "|开工|完善|提升|壮大|培育|做强|做大|优化|升级|改造|扩建|参观|观摩|走进|来到|前往|创建|纪念"
-    "|辖区|全国|全省|全市|全县"
+    "|辖区|全国|全省|全市|全县|国家级|省级|市级|县级|村级|落实|借力"
     "|到|至|赴|往|去)+"
 )
 
 
 def _suffix_ends_word(text: str, suffix: str, end: int) -> bool:
     """The suffix ending at `end` may end a name: the next character does not make it
-    part of another word (村民, 路线, 河道), unless a level word follows (宁家村村民)."""
+    part of another word (村民, 路线, 河道), unless a level word follows that the
+    dictionary cuts apart from it (宁家村|村民, 二道桥镇|乡村振兴, 金沙社区|委员)."""
     nxt = text[end : end + 1]
     if not nxt or nxt not in lexicon.place_suffixes()[suffix][1]:
         return True
-    return _LEVEL_WORD.match(text, end) is not None and nxt == suffix[-1]
+    if nxt not in _LEVEL_CHARS:
+        return False
+    # the level character doubled opens a word of its own (高村|村民, 龙城镇|镇长)
+    return nxt == suffix[-1] or first_word(text[end - len(suffix) : end + 4]) == suffix
 
 
-_VERB_TAGS = frozenset({"v", "vd", "d", "p", "c", "r", "u", "uj", "ul", "uz", "ug", "uv", "ud"})
+_VERB_TAGS = frozenset(
+    {"v", "vd", "d", "p", "c", "r", "u", "uj", "ul", "uz", "ug", "uv", "ud", "l", "i"}
+)
 
 
 def _ends_in_verb(head: str) -> bool:
@@ -369,6 +379,7 @@ def _pattern_mentions(
     dropped: set[Mention] = set()
     kinds = lexicon.place_suffixes()
     known_at = _by_start(known)
+    inner_hits: set[int] = set()  # suffixes inside the name the next one ends
     known_ends: dict[int, list[Mention]] = {}
     inside_known: set[int] = set()  # positions inside a gazetteer mention, not at its start
     for g in known:
@@ -389,6 +400,7 @@ def _pattern_mentions(
             feature = None
         # a suffix inside a longer name (公园|巷社区, 新华街|社区): the next one ends it
         if kind not in _LEVELS and k + 1 < len(hits) and _inside_next(text, hits[k], hits[k + 1]):
+            inner_hits.add(k)
             continue
         floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
         # a place written right before bounds the name: 临颍县|巨陵镇
@@ -406,18 +418,27 @@ def _pattern_mentions(
             and not whole
             and parent.text != parent.norm
             and parent.rule == "gazetteer"
-            and (m.start() - parent.end <= 1)
+            and m.start() - parent.end <= (1 if kind in _LEVELS else 0)
         ):
             start = parent.start  # a short form opening a village name: 榆林|坡村 is 榆林坡村
             dropped.add(parent)
         elif parent and not whole and m.start() - parent.end <= 4:
             start = parent.end
+            if text[start] == "的" and m.start() - start > 1:
+                start += 1  # 钟山镇的|朗桥村
         else:
             # the head alone is scanned: words inside the suffix (集聚 in 产业集聚区)
             # must not cut it. A zone or venue may open with its division's name
             # (许昌经济技术开发区), not with another zone's (开发区|卫龙产业园).
             limit = 12 if whole else 5
             lo = floor
+            # a suffix before, even of a name not taken, ends the window
+            # (乡村振兴产业园区|三道桥镇)
+            # (a one-character one is too often inside a word: 城乡|一体化示范区)
+            prev = hits[k - 1].group(0) if k and k - 1 not in inner_hits else ""
+            before = kinds[prev][0] if prev else ""
+            if (before in _BOUNDING and len(prev) > 1) or (kind in _LINEAR and before in _LINEAR):
+                lo = max(lo, hits[k - 1].end())
             if parent and (not whole or parent.kind in _WHOLE):
                 lo = max(floor, parent.end)
             elif parent and parent.kind not in _FEATURES:
@@ -425,16 +446,21 @@ def _pattern_mentions(
             # verbal nouns and adjectives name zones and parks (循环经济产业园), not others
             strict = kind not in ("zone", "park")
             start = left_extent(text, m.start(), lo, limit, strict=strict)
+        start = _after_open_bracket(text, start, m.start())
+        if not _nested(parent, start):  # not 源汇区|向十乡
+            start = _after_preposition(text, start, m.start())
         while (
             start < m.start()
             and text[start] in _HEAD_FUNCTION
             and not (parent and start == parent.end)
         ):
             start += 1
-        start = _after_open_bracket(text, start, m.start())
-        start = _after_preposition(text, start, m.start())
         if feature is not None and feature.start - start > 1:
             start = feature.start - 1  # a known river with one more character: 沙|澧河
+        if whole and (owner := _OWNER.search(text, start, m.start())):
+            start = owner.end()  # a firm's park or mall: X集团|Y购物公园
+        if whole and not (parent and parent.end >= start):
+            start = _after_verb(text, start, m.start())  # 落实|沙头工业区
         if kind != "road" and (lead := _LEAD_WORDS.match(text, start, m.start())):
             start = lead.end()  # 建设|食品产业园
         while m.start() - start > 2 and text[start] in "镇乡村街巷路区":
@@ -452,8 +478,8 @@ def _pattern_mentions(
             kind == "village" and len(head) == 1 and parent is not None
             and start == parent.end and RANK.get(parent.kind, 9) < RANK["village"]
         )
-        if name in _BARE_NAMES:
-            pass
+        if name in _BARE_NAMES or (suffix == "新区" and head in _DIRECTIONS):
+            pass  # 经济技术开发区, 东新区
         elif kind == "zone" and not (_LEVEL_START.match(name) or starts_with_place(name)):
             continue  # a kind of zone (先进制造业开发区), not a named one
         elif (
@@ -461,7 +487,7 @@ def _pattern_mentions(
             or (
                 len(suffix) == 1
                 and name[-2:] in _NOT_PLACES
-                and not _nested(parent, start)
+                and (name[-2:] in _ALWAYS_WORDS or not _nested(parent, start))
                 and not _opens_village(text, hits, k)
             )
             or (len(head) < 2 and not short_ok)
@@ -475,7 +501,11 @@ def _pattern_mentions(
                 and not (_nested(parent, start) or _opens_village(text, hits, k))
             )
             or head.endswith("之")
-            or (kind != "road" and not _nested(parent, start) and _ends_in_verb(head))
+            or (
+                kind not in ("road", "zone")
+                and not (parent and parent.end >= start)  # 郾城区|龙城镇, 大沙河|带状湿地
+                and _ends_in_verb(head)
+            )
             or (kind == "road" and _ends_in_verb(head) and _figurative(text, start, s_end))
             or (kind == "water" and head[-1] in "巡护治管")
             or (text[start - 1 : start] == "《" and text[s_end : s_end + 1] == "》")
@@ -497,7 +527,7 @@ def _pattern_mentions(
 
 
 # one-character prepositions and verbs of motion that the dictionary leaves untagged
-_PREPOSITIONS = frozenset("沿经过往向至到在从于距近临靠入出进赴去来把被将")
+_PREPOSITIONS = frozenset("沿经过往向至到在从于距近临靠入出进赴去来把被将像")
 
 
 def _after_preposition(text: str, start: int, end: int) -> int:
@@ -510,6 +540,17 @@ def _after_preposition(text: str, start: int, end: int) -> int:
         if len(w) == 1 and w in _PREPOSITIONS:
             cut = pos
     return cut
+
+
+def _after_verb(text: str, start: int, end: int) -> int:
+    """Where a head starts once the verbs opening it are left out, as long as two
+    characters stay (落实|沙头工业区, 借力|特色小镇)."""
+    pos = start
+    for w in words(text[start:end]):
+        if tag(w) != "v" or end - (pos + len(w)) < 2:
+            break
+        pos += len(w)
+    return pos
 
 
 def _after_open_bracket(text: str, start: int, end: int) -> int:
@@ -582,12 +623,14 @@ def _prefix_chain(start: int, end: int, known_at: dict[int, list[Mention]]) -> l
 
 def _inside_next(text: str, hit: re.Match[str], nxt: re.Match[str]) -> bool:
     """The suffix `hit` is part of the name the next suffix ends: right before it
-    (公园|路, 新华街|社区, 沙澧河|风景区) or one character before a community or village
-    (公园|巷|社区); a zone's name is never so (开发区|金河办事处)."""
+    (公园|路, 新华街|社区, 沙澧河|风景区; but not 梁河|祝河) or one character before a
+    community or village (公园|巷|社区); a zone's name is never so (开发区|金河办事处)."""
     gap = nxt.start() - hit.end()
-    if gap == 0:
-        return True
     kinds = lexicon.place_suffixes()
+    if gap == 0:
+        # two rivers or roads side by side are two names (梁河|祝河; but 影视湖|水库)
+        linear = kinds[hit.group(0)][0] in _LINEAR and kinds[nxt.group(0)][0] in _LINEAR
+        return not (linear and len(hit.group(0)) == len(nxt.group(0)) == 1)
     return (
         gap == 1
         and is_cjk(text[hit.end()])
@@ -629,18 +672,27 @@ def extract_places(text: str, floor_of: list[int]) -> tuple[list[Mention], list[
     starts = {m.start: m for m in mentions}
     # the places a name opens with: divisions and features, and rivers and roads found
     # by their suffix (大沙河|带状湿地)
-    gaz_at = _by_start(gaz + [p for p in pat if p.kind in ("road", "water")])
+    raw = [
+        Mention(b, e, w, "place", "gazetteer", norm=n, kind=kd)
+        for b, e, w, (n, kd) in hits
+        if w not in _NOT_PLACES
+    ]
+    gaz_at = _by_start(gaz + raw + [p for p in pat if p.kind in ("road", "water")])
     inside: list[Mention] = []
     parent_of: dict[Mention, Mention] = {}
     for m in mentions:
         child = starts.get(m.end)
+        if child is None and text[m.end : m.end + 1] == "的":
+            child = starts.get(m.end + 1)  # 钟山镇的朗桥村
+            if child is not None and child.kind not in _LEVELS:
+                child = None
         if child and RANK.get(child.kind, 9) > RANK.get(m.kind, 9):
             links.append(Link("place_parent", child.name, m.name, "adjacent"))
             parent_of[child] = m
         if m not in parent_of and (up := _list_parent(text, m, parent_of, mentions)):
             links.append(Link("place_parent", m.name, up.name, "list"))
             parent_of[m] = up
-        if m.rule != "place-suffix":
+        if m.rule != "place-suffix" or m.kind not in _WHOLE:
             continue
         # a zone or venue named after its places (新乡市原阳县产业集聚区 in 原阳县 in 新乡市)
         chain = _prefix_chain(m.start, m.end, gaz_at)
@@ -648,13 +700,9 @@ def extract_places(text: str, floor_of: list[int]) -> tuple[list[Mention], list[
             if RANK.get(inner.kind, 9) > RANK.get(outer.kind, 9):
                 links.append(Link("place_parent", inner.name, outer.name, "name-prefix"))
         # the divisions a name opens with are places of their own (尉氏县 in
-        # 尉氏县新尉工业园区), not a far county's short form (南海 in 南海湿地公园), nor a
-        # lake or river a name is made from (东湖社区)
-        chain = [
-            p
-            for p in chain
-            if p.kind in _DIVISION_KINDS and (p.text == p.norm or p.kind != "county")
-        ]
+        # 尉氏县新尉工业园区, 舞钢 in 舞钢经济技术开发区; resolve leaves out a far county's
+        # short form), not a lake or river a name is made from (东湖社区)
+        chain = [p for p in chain if p.kind in _DIVISION_KINDS]
         if chain:
             links.append(Link("place_parent", m.name, chain[-1].name, "name-prefix"))
             inside.extend(chain)
