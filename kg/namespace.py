@@ -34,6 +34,7 @@ class KGO(DefinedNamespace):
     Community: URIRef
     Neighbourhood: URIRef  # residential compound
     Venue: URIRef
+    Road: URIRef  # road, street
     Region: URIRef
     Waterbody: URIRef
     Country: URIRef

@@ -102,7 +102,8 @@ _PLACE_LEVELS = {
     "Province": "省 province", "City": "市 city", "County": "县区 county",
     "Zone": "园区 zone", "Town": "乡镇街道 town", "Village": "村 village",
     "Community": "社区 community", "Neighbourhood": "小区 neighbourhood",
-    "Venue": "场所 venue", "Region": "区域 region", "Waterbody": "水体 waterbody",
+    "Venue": "场所 venue", "Road": "道路 road", "Region": "区域 region",
+    "Waterbody": "水体 waterbody",
     "Country": "国家 country",
 }
 _KGO, _ORG, _SDO = vocab.ONTOLOGY_IRI, vocab.ORG, vocab.SDO
