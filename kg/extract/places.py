@@ -199,7 +199,7 @@ _NEVER_IN_PLACE = frozenset(
 )
 _PLACE_PREPOSITIONS = frozenset("在到赴从至往于自去来")
 _BEFORE_ALIAS = frozenset("在到赴从与和的及是了对向为把被将于至往来去省市县区、")
-_HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯地得")
+_HEAD_FUNCTION = frozenset("的了是在有和与及等以让个名着把被对向为从将各全该本每其这那摄讯地得暨")
 _BEFORE_SHORT_NAME = _HEAD_FUNCTION
 # one-character province abbreviations that are also everyday characters
 _COMMON_ABBR = frozenset("新青宁云贵台港澳秦蜀吉黑京沪津藏")
