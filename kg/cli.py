@@ -158,11 +158,21 @@ def cli(verbose: int) -> None:
               help="With --store: bring the store up to date instead of starting afresh: "
                    "PATHS and changed files are read, the pages of deleted files dropped, "
                    "unchanged files not read again (the result equals a fresh build).")
+@click.option("--meta", "meta", type=click.Path(dir_okay=False, path_type=Path),
+              metavar="FILE",
+              help="A manifest of the pages (CSV or TSV with a header): file (a path relative "
+                   "to FILE, or a base name) and any of published or date (YYYY-MM-DD, "
+                   "YYYY-MM or YYYY), title, url, site.")
 def build(paths: tuple[Path, ...], out_dir: Path, city: str | None, formats: list[str],
           jobs: int | None, engine: str, scheduler: str | None, store: str | None,
-          update: bool) -> None:
-    """Extract a knowledge graph from PATHS (.txt files or folders, searched
-    recursively). With no PATHS, builds the bundled sample pages.
+          update: bool, meta: Path | None) -> None:
+    """Extract a knowledge graph from PATHS (files or folders, searched recursively
+    for .txt pages, saved web pages .html/.htm, and JSON Lines .jsonl or CSV .csv
+    corpora of one article per record: text, and any of id, published or date, title,
+    url, site). With no PATHS, builds the bundled sample pages.
+
+    Publication dates come from the corpus (--meta, the records, the web pages' own
+    metadata), else from a header line of the text (时间:2013-05-31) or the path.
 
     Writes OUT/graph.ttl (and the other --format files) and OUT/graph.html and prints
     a summary. Each output is replaced atomically: an interrupted build leaves the
@@ -191,7 +201,7 @@ def build(paths: tuple[Path, ...], out_dir: Path, city: str | None, formats: lis
                 bar.update(done - bar.pos)
 
             result = build_graph(sources, city=city, progress=progress, jobs=jobs, engine=engine,
-                                 scheduler=scheduler, store=store, update=update)
+                                 scheduler=scheduler, store=store, update=update, meta=meta)
         if not result.pages:
             raise InputError(_nothing_built(result.skipped))
         written, counts = write_outputs(result, out_dir, formats)
@@ -216,7 +226,7 @@ def _nothing_built(skipped: list[Skipped]) -> str:
     """The error of a build that read no page (exit status 2, nothing written); more
     than one skipped input are listed first."""
     if not skipped:
-        return "no .txt page found; nothing written"
+        return "no page (.txt, .html, .jsonl, .csv) found; nothing written"
     if len(skipped) == 1:
         return f"{skipped[0].path}: {skipped[0].reason}; nothing written"
     for s in skipped:

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from kg.clean import clean
-from kg.model import Page
+from kg.model import Meta, Page
 
 log = logging.getLogger(__name__)
 
@@ -299,9 +299,19 @@ def _gb2312_share(text: str) -> float:
     return ok / len(chars)
 
 
-def read_page(path: Path, display: str | None = None) -> Page:
-    """Read, decode and clean one input file. Repairs made while decoding are logged
-    as warnings naming the file."""
+def digest(cleaned: str, meta: Meta | None = None) -> str:
+    """A page's digest: sha1 of its cleaned text, and of its metadata when it has any
+    (the same text with another date is another page)."""
+    h = hashlib.sha1(cleaned.encode("utf-8"))
+    if meta is not None and meta != Meta():
+        h.update("\0".join(["", *(v or "" for v in vars(meta).values())]).encode("utf-8"))
+    return h.hexdigest()
+
+
+def read_page(path: Path, display: str | None = None, meta: Meta | None = None) -> Page:
+    """Read, decode and clean one input file (a saved web page: its main text, see
+    kg.corpus.read_html), with `meta` from the corpus. Repairs made while decoding are
+    logged as warnings naming the file."""
     name = display or path.as_posix()
     try:
         data = path.read_bytes()
@@ -312,9 +322,14 @@ def read_page(path: Path, display: str | None = None) -> Page:
     d = detect(data)
     for note in d.notes:
         log.warning("%s: %s", name, note)
-    cleaned = clean(d.text)
-    digest = hashlib.sha1(cleaned.encode("utf-8")).hexdigest()
-    return Page(name, cleaned, digest, d.encoding)
+    text, meta = d.text, meta or Meta()
+    if path.suffix.lower() in (".html", ".htm"):
+        from kg import corpus
+
+        text, own = corpus.read_html(text)
+        meta = corpus.merge(meta, own)
+    cleaned = clean(text)
+    return Page(name, cleaned, digest(cleaned, meta), d.encoding, meta)
 
 
 def os_reason(e: OSError) -> str:
@@ -340,8 +355,26 @@ def _not_a_file(p: Path) -> str:
     return "not a regular file"
 
 
+# what a folder is searched for: pages, saved web pages, corpus files of records
+INPUT_SUFFIXES = (".txt", ".html", ".htm", ".jsonl", ".csv")
+
+
+_DRAWN_BY_KG = b'<meta name="generator" content="kg '  # graph.html, viz.html
+
+
 def _is_txt(name: str) -> bool:
-    return name.lower().endswith(".txt") and not name.startswith(".")
+    return name.lower().endswith(INPUT_SUFFIXES) and not name.startswith(".")
+
+
+def _drawn_by_kg(f: Path) -> bool:
+    """A web page kg drew (an output folder inside the corpus), not an article."""
+    if not f.name.lower().endswith((".html", ".htm")):
+        return False
+    try:
+        with f.open("rb") as fh:
+            return _DRAWN_BY_KG in fh.read(2048)
+    except OSError:
+        return False
 
 
 def input_root(paths: Iterable[Path]) -> Path:
@@ -364,12 +397,13 @@ def source_name(path: Path, root: Path) -> str:
 def find_inputs(
     paths: Iterable[Path], root: Path | None = None
 ) -> tuple[list[Path], list[Skipped]]:
-    """Input files: each path as given, folders searched recursively for *.txt (any
-    case; hidden files and folders such as .git or .ipynb_checkpoints are left out), in
-    the order of their names relative to `root` (by default `input_root(paths)`), so the
-    same files named in any order give the same build. What cannot be read (a missing
-    path, a broken link, a link loop, a folder that cannot be listed, a link inside a
-    folder to a file outside it) is reported as Skipped, not raised."""
+    """Input files: each path as given, folders searched recursively for INPUT_SUFFIXES
+    (*.txt, *.html, *.htm, *.jsonl, *.csv in any case; pages kg drew, hidden files and
+    folders such as .git or .ipynb_checkpoints are left out), in the order of their
+    names relative to `root` (by default `input_root(paths)`), so the same files named
+    in any order give the same build. What cannot be read (a missing path, a broken
+    link, a link loop, a folder that cannot be listed, a link inside a folder to a file
+    outside it) is reported as Skipped, not raised."""
     paths = list(paths)
     root = root if root is not None else input_root(paths)
     files: list[Path] = []
@@ -415,7 +449,8 @@ def _walk(root: Path) -> tuple[list[Path], list[Skipped]]:
                 bad.append(Skipped(shown_path(f), "a link to a file outside the input "
                                                    "folder; not followed"))
             elif f.is_file():
-                found.append(f)
+                if not _drawn_by_kg(f):
+                    found.append(f)
             elif not f.is_dir():
                 bad.append(Skipped(shown_path(f), _not_a_file(f)))
     return found, bad

@@ -11,13 +11,25 @@ from dataclasses import dataclass
 
 
 @dataclass(frozen=True)
-class Page:
-    """One input file after decoding and cleaning."""
+class Meta:
+    """What a corpus says about a page besides its text: a manifest row (--meta), a JSON
+    Lines or CSV record, a saved web page's own metadata."""
 
-    source: str  # the path as given by the user (posix form)
+    published: str | None = None  # ISO: YYYY-MM-DD, YYYY-MM or YYYY (kg.dates.parse)
+    title: str | None = None
+    url: str | None = None
+    site: str | None = None  # the paper or site
+
+
+@dataclass(frozen=True)
+class Page:
+    """One input file (or one record of a corpus file) after decoding and cleaning."""
+
+    source: str  # the path as given by the user (posix form); path#id for a record
     text: str  # cleaned text
-    digest: str  # sha1 of the cleaned text, hex
+    digest: str  # sha1 of the cleaned text (and of the metadata, when there is any), hex
     encoding: str = "utf-8"
+    meta: Meta = Meta()
 
 
 @dataclass(frozen=True)
@@ -29,8 +41,11 @@ class Article:
     index: int  # 0-based position on the page
     text: str
     title: str | None = None
-    date: str | None = None  # as written (e.g. "5月23日") or ISO when the year is known
+    # ISO (YYYY-MM-DD, YYYY-MM or YYYY: kg.dates), else a dateline as written ("5月23日")
+    date: str | None = None
     start: int = 0  # offset of the article in the page text
+    url: str | None = None
+    site: str | None = None  # the paper or site that published it
 
 
 @dataclass(frozen=True)

@@ -52,6 +52,9 @@ class KGO(DefinedNamespace):
     divisionCode: URIRef  # the 6-digit administrative division code
     mentionCount: URIRef  # how many times the corpus names an entity
     identityRule: URIRef  # the rule that merged a person's mentions or kept them apart
+    firstSeen: URIRef  # membership -> earliest publication date of the articles attesting it
+    lastSeen: URIRef  # membership -> latest publication date of those articles
+    articleCount: URIRef  # membership -> how many articles attest it
 
 
 # place kind (as extracted) -> class (a misspelt class name in kg.vocab raises here)

@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING
 
 from kg import codec
 from kg import resolve as resolve_mod
+from kg.corpus import Manifest, read_manifest
 from kg.engine import Beside, Engine, default_jobs, gc_paused, make_engine
 from kg.extract import extract_article
 from kg.extract.people import _is_boundary_at
@@ -281,13 +282,14 @@ def _extract_all(
     split_bytes: int,
     part_chars: int,
     root: Path,
+    manifest: Manifest | None = None,
 ) -> set[bytes]:
     """Pass 1 over every input whose pages are not in the cache already; returns the
     files whose pages it added."""
     known = cache.paths()
 
     def work() -> Iterator[Unit]:
-        for u in units(files, split_bytes, part_chars, root):
+        for u in units(files, split_bytes, part_chars, root, manifest):
             if isinstance(u, Skipped):
                 log.warning("skipped %s: %s", u.path, u.reason)
                 skipped.append(u)
@@ -323,9 +325,12 @@ def build_graph(
     update: bool = False,
     split_bytes: int = SPLIT_BYTES,
     part_chars: int = PART_CHARS,
+    meta: str | Path | None = None,
 ) -> BuildResult:
     """Build one graph from every page under `paths`.
 
+    meta: a manifest (CSV or TSV: file, published or date, title, url, site; see
+    kg.corpus.read_manifest) saying when and where the pages were published.
     jobs: worker processes for both passes (None: every core); engine "dask" runs them
     on the dask.distributed `scheduler` (an address) or on a local cluster. store
     `oxigraph:DIR` keeps the pages and the graph in DIR; with `update`, the files of
@@ -338,6 +343,7 @@ def build_graph(
     """
     clock = _Clock()
     given = [Path(p) for p in paths]
+    manifest = read_manifest(Path(meta)) if meta is not None else None
     root = parse_spec(store) if store is not None else None
     if update and root is None:
         raise StoreError("--update needs --store oxigraph:DIR")
@@ -353,6 +359,8 @@ def build_graph(
         top = Path(os.fsdecode(bytes.fromhex(kept_root))) if kept_root else input_root(given)
         cache.set_meta({"root": os.fsencode(top).hex()})
         files, skipped = find_inputs(given, top)
+        if manifest is not None:  # a manifest in the corpus folder is not a page
+            files = [f for f in files if f.resolve() != manifest.path.resolve()]
         changes = cache.reconcile() if update else None
         if changes is not None and changes.changed:
             # a changed file is read again even when this build does not name it
@@ -364,7 +372,7 @@ def build_graph(
         with make_engine(engine, jobs, scheduler) as eng:
             before = len(cache)
             added_files = _extract_all(eng, files, cache, city, skipped, progress,
-                                       split_bytes, part_chars, top)
+                                       split_bytes, part_chars, top, manifest)
             added = len(cache) - before
             clock.lap("pass 1: read and extracted %d pages (%s engine, %d jobs)",
                       added, eng.name, eng.jobs)

@@ -14,7 +14,7 @@ from functools import cache, lru_cache
 from typing import IO, TYPE_CHECKING, Any, BinaryIO, TypeVar, cast
 
 from kg import vocab
-from kg.resolve import Resolved, slug
+from kg.resolve import Resolved, iso_date, slug
 
 if TYPE_CHECKING:
     import pyoxigraph
@@ -67,6 +67,7 @@ def _schema() -> list[tuple[str, str, str]]:
 _TERMS = {curie: _iri(curie) for curie in (
     "foaf:Person",
     "kgo:Program",
+    "kgo:articleCount",
     "kgo:articleIndex",
     "kgo:dateText",
     "kgo:divisionCode",
@@ -74,7 +75,9 @@ _TERMS = {curie: _iri(curie) for curie in (
     "kgo:evidenceEnd",
     "kgo:evidenceSource",
     "kgo:evidenceStart",
+    "kgo:firstSeen",
     "kgo:identityRule",
+    "kgo:lastSeen",
     "kgo:mentionCount",
     "kgo:rule",
     "kgo:runBy",
@@ -89,18 +92,31 @@ _TERMS = {curie: _iri(curie) for curie in (
     "prov:wasDerivedFrom",
     "rdf:type",
     "rdfs:label",
+    "schema:CreativeWork",
     "schema:NewsArticle",
     "schema:Place",
     "schema:containedInPlace",
     "schema:datePublished",
     "schema:headline",
+    "schema:isPartOf",
     "schema:location",
     "schema:mentions",
+    "schema:url",
     "skos:altLabel",
+    "xsd:anyURI",
     "xsd:date",
+    "xsd:gYear",
+    "xsd:gYearMonth",
     "xsd:integer",
 )}
 _PLACE_CLASS = {kind: vocab.ONTOLOGY_IRI + name for kind, name in vocab.PLACE_CLASS_NAMES.items()}
+# ISO date length -> XSD datatype (kg.dates)
+_DATE_TYPES = {10: _TERMS["xsd:date"], 7: _TERMS["xsd:gYearMonth"], 4: _TERMS["xsd:gYear"]}
+
+
+def site_key(site: str) -> str:
+    """The IRI path of the paper or site an article is part of."""
+    return f"site/{slug(site)}"
 
 
 def triples(
@@ -110,7 +126,7 @@ def triples(
 ) -> Iterator[tuple[N, N, N]]:
     """Every triple of the graph, built with `iri(full_iri)` and
     `literal(lexical, language, datatype_iri)`. Triples come grouped by subject in a
-    fixed order (class axioms, articles, entities, roles, memberships; predicates in a
+    fixed order (class axioms, articles, sites, entities, roles, memberships; predicates in a
     fixed order within a subject), so the same input gives the same sequence."""
     cache: dict[str, N] = {}
 
@@ -124,7 +140,7 @@ def triples(
         return node(DATA + k)
 
     DATA = vocab.DATA_IRI
-    INT, DATE = _TERMS["xsd:integer"], _TERMS["xsd:date"]
+    INT, ANY_URI = _TERMS["xsd:integer"], _TERMS["xsd:anyURI"]
     t = {curie: node(value) for curie, value in _TERMS.items()}
     a, label, alt = t["rdf:type"], t["rdfs:label"], t["skos:altLabel"]
     derived, mentions = t["prov:wasDerivedFrom"], t["schema:mentions"]
@@ -144,15 +160,24 @@ def triples(
         if art_info.title:
             yield s, t["schema:headline"], literal(art_info.title, ZH, None)
         if art_info.date:
-            if len(art_info.date) == 10 and art_info.date[4] == "-":
-                yield s, t["schema:datePublished"], literal(art_info.date, None, DATE)
+            if iso_date(art_info.date):
+                yield s, t["schema:datePublished"], literal(
+                    art_info.date, None, _DATE_TYPES[len(art_info.date)])
             else:
                 yield s, t["kgo:dateText"], literal(art_info.date, ZH, None)
+        if art_info.url:
+            yield s, t["schema:url"], literal(art_info.url, None, ANY_URI)
+        if art_info.site:
+            yield s, t["schema:isPartOf"], key(site_key(art_info.site))
         for k in sorted(mentioned.pop(art_info.key, ())):
             yield s, mentions, key(k)
     for art_key in sorted(mentioned):  # never expected: every article is registered
         for k in sorted(mentioned[art_key]):
             yield key(art_key), mentions, key(k)
+    for site in sorted({i.site for i in res.articles.values() if i.site}):
+        s = key(site_key(site))
+        yield s, a, t["schema:CreativeWork"]
+        yield s, label, literal(site, ZH, None)
 
     for e in sorted(res.entities.values(), key=lambda x: x.key):
         s = key(e.key)
@@ -205,6 +230,10 @@ def triples(
         yield s, t["kgo:evidenceEnd"], literal(str(m.end), None, INT)
         yield s, t["kgo:evidenceSource"], key(m.article)
         yield s, t["kgo:rule"], literal(m.rule, None, None)
+        if m.first and m.last:
+            yield s, t["kgo:firstSeen"], literal(m.first, None, _DATE_TYPES[len(m.first)])
+            yield s, t["kgo:lastSeen"], literal(m.last, None, _DATE_TYPES[len(m.last)])
+        yield s, t["kgo:articleCount"], literal(str(len(m.articles)), None, INT)
         for art in sorted(m.articles):
             yield s, derived, key(art)
 

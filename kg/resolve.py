@@ -76,6 +76,8 @@ class Membership:
     rule: str
     article: str
     articles: set[str] = field(default_factory=set)
+    first: str | None = None  # earliest date of its articles (ISO; see `seen`)
+    last: str | None = None  # latest
 
 
 @dataclass
@@ -84,8 +86,35 @@ class ArticleInfo:
     source: str
     index: int
     title: str | None
-    date: str | None
+    date: str | None  # ISO (YYYY-MM-DD, YYYY-MM, YYYY) or a dateline as written
     home_city: str | None
+    url: str | None = None
+    site: str | None = None
+
+
+def iso_date(date: str | None) -> str | None:
+    """`date` when it is ISO (YYYY-MM-DD, YYYY-MM or YYYY), not a dateline as written."""
+    if date and date[:4].isdigit() and len(date) in (4, 7, 10):
+        return date
+    return None
+
+
+def seen(first: str | None, last: str | None, date: str) -> tuple[str, str]:
+    """The first and last dates of a post after one more article of `date`. Full dates
+    count before partial ones (a post seen on 2020-03-05 and in an article dated only
+    2020 was first seen on 2020-03-05); among partial dates a year starts before its
+    months and ends after them."""
+    if first is None or last is None:
+        return date, date
+    full, was_full = len(date) == 10, len(first) == 10  # first and last: both or neither
+    if full != was_full:
+        return (date, date) if full else (first, last)
+    return min(first, date), max(last, date, key=_period_end)
+
+
+def _period_end(date: str) -> str:
+    """A sort key that puts a year or month after the dates inside it ("~" > "-")."""
+    return date + "~"
 
 
 @dataclass(frozen=True)
@@ -216,7 +245,7 @@ class _Article:
         self.city = city
         self.page = a.page_digest
         self.art = article_key(ex)
-        self.info = ArticleInfo(self.art, a.page, a.index, a.title, a.date, city)
+        self.info = ArticleInfo(self.art, a.page, a.index, a.title, a.date, city, a.url, a.site)
         self.county = _article_county(ex)
         self.persons = {m.name for m in ex.mentions if m.label == "person"}
         # key -> [kind, label, count, names, level, code], in the order first touched
@@ -318,6 +347,7 @@ def merge(fragments: Iterable[Fragment]) -> Resolved:
     for f in fragments:
         art = f.article.key
         articles[art] = f.article
+        date = iso_date(f.article.date)
         for key, kind, label, count, names, level, code in f.entities:
             e = entities.get(key)
             if e is None:
@@ -337,6 +367,8 @@ def merge(fragments: Iterable[Fragment]) -> Resolved:
                 ms = memberships[key] = Membership(
                     key, person, role, org, evidence, start, end, rule, art)
             ms.articles.add(art)
+            if date is not None:
+                ms.first, ms.last = seen(ms.first, ms.last, date)
         roles.update(f.roles)
         for attr, key, value in f.links:
             e = entities.get(key)

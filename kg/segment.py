@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
+from kg import dates
 from kg.model import Article, Page, Sentence
 
 # A line that opens a new news item: a dateline credit, a byline, a bullet brief or
@@ -51,6 +52,8 @@ def _title_of(text: str) -> str | None:
 
 
 def _date_of(text: str) -> str | None:
+    """The first date of an article's opening (its dateline): ISO when it has a year,
+    else as written (5月23日)."""
     m = _DATE.search(text[:400])
     if not m:
         return None
@@ -60,6 +63,41 @@ def _date_of(text: str) -> str | None:
     if year:
         return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
     return f"{int(month)}月{int(day)}日"
+
+
+def page_date(page: Page) -> str | None:
+    """The page's publication date, surest first: what the corpus says (page.meta),
+    made more precise by a header line at the top of the text, a date in its URL, a
+    date in its path."""
+    published = page.meta.published
+    for found in (dates.header(page.text), dates.in_path(page.meta.url),
+                  dates.in_path(page.source)):
+        if published is not None and len(published) == 10:
+            break
+        published = dates.refine(published, found)
+    return published
+
+
+def article_date(body: str, meta_date: str | None, page: str | None) -> str | None:
+    """An article's date: the corpus's date for its page when the day is known; else
+    a header line of its own (a page of several web articles); else the page's date
+    (`page_date`) when the day is known; else its dateline, which takes its year from a
+    date known to the year or month (6月18日 -> 2021-06-18); else that year or month;
+    else the dateline as written."""
+    if meta_date is not None and len(meta_date) == 10:
+        return meta_date
+    own = dates.header(body)
+    if own is not None and (meta_date is None or own.startswith(meta_date)):
+        return own
+    if page is not None and len(page) == 10:
+        return page
+    line = _date_of(body)
+    if page is None or line is None:
+        return line or page
+    if "月" not in line:  # a full date in the opening lines (ISO)
+        return line if line.startswith(page) else page
+    md = dates.dateline(line)
+    return (dates.with_year(md, page) if md else None) or page
 
 
 def _cut_points(text: str) -> list[int]:
@@ -88,6 +126,7 @@ def split_articles(page: Page) -> list[Article]:
     """The page's news items in order; a page with no opener is one article."""
     text = page.text
     cuts = _cut_points(text)
+    published = page_date(page)
     out: list[Article] = []
     for a, b in zip(cuts, [*cuts[1:], len(text)]):
         body = text[a:b]
@@ -99,9 +138,11 @@ def split_articles(page: Page) -> list[Article]:
                 page_digest=page.digest,
                 index=len(out),
                 text=body,
-                title=_title_of(body),
-                date=_date_of(body),
+                title=(page.meta.title if not out and page.meta.title else _title_of(body)),
+                date=article_date(body, page.meta.published, published),
                 start=a,
+                url=page.meta.url,
+                site=page.meta.site,
             )
         )
     return out

@@ -4,20 +4,30 @@ An input file is one page. A huge file (a year of a paper saved as one text) is 
 into parts of about `part_chars` characters at paragraph breaks, read as a stream, and
 each part is a page of its own (source `name#k`), so no process ever holds the whole
 file. The cut points depend on the file alone, so every engine and job count cuts the
-same way.
+same way. A JSON Lines or CSV corpus file is read as a stream too, each record a page
+(source `name#id`, kg.corpus.records).
 """
 
 from __future__ import annotations
 
 import codecs
-import hashlib
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from kg import corpus
 from kg.clean import clean
-from kg.io import InputError, Skipped, decode, input_root, read_page, shown_path, source_name
-from kg.model import Page
+from kg.io import (
+    InputError,
+    Skipped,
+    decode,
+    digest,
+    input_root,
+    read_page,
+    shown_path,
+    source_name,
+)
+from kg.model import Meta, Page
 
 SPLIT_BYTES = 8 * 2**20  # files larger than this are read in parts
 PART_CHARS = 200_000  # about this many characters a part
@@ -35,40 +45,55 @@ class Unit:
     file_index: int  # position of the file among the inputs (for progress)
     text: str | None = None
     encoding: str = "utf-8"
-    part: int = 0  # k of a part of a split file, 0 for a whole file
+    part: int = 0  # k of a part of a split file or of a record of a corpus file, else 0
+    # what the corpus says of the page (manifest row, record fields)
+    meta: Meta = field(default_factory=Meta)
 
 
 def read_unit(unit: Unit) -> Page:
     """Decode and clean a unit into a page (raises InputError), exactly as `read_page`
     does for a whole file."""
     if unit.text is None:
-        return read_page(Path(unit.path), display=unit.source)
+        return read_page(Path(unit.path), display=unit.source, meta=unit.meta)
     cleaned = clean(unit.text)
-    digest = hashlib.sha1(cleaned.encode("utf-8")).hexdigest()
-    return Page(unit.source, cleaned, digest, unit.encoding)
+    return Page(unit.source, cleaned, digest(cleaned, unit.meta), unit.encoding, unit.meta)
 
 
 def units(
     files: Sequence[Path], split_bytes: int = SPLIT_BYTES, part_chars: int = PART_CHARS,
-    root: Path | None = None,
+    root: Path | None = None, manifest: corpus.Manifest | None = None,
 ) -> Iterator[Unit | Skipped]:
     """The units of the input files, in order, named relative to `root` (by default the
-    folder holding them all); a huge file that cannot be decoded is reported as
-    Skipped."""
+    folder holding them all), each with its row of the `manifest`; a huge file that
+    cannot be decoded is reported as Skipped, and so is a record of a corpus file
+    without text."""
     root = root if root is not None else input_root(files)
     for i, f in enumerate(files):
         name = source_name(f, root)
+        meta = manifest.get(f) if manifest is not None else Meta()
         try:
             size = f.stat().st_size
         except OSError:
             size = 0  # let the worker report it
-        if size <= split_bytes:
-            yield Unit(name, str(f), i)
+        if corpus.is_records(f):
+            try:
+                for k, rec in enumerate(corpus.records(f, sniff_encoding(f), name), start=1):
+                    if isinstance(rec, Skipped):
+                        yield rec
+                    else:
+                        source, text, own = rec
+                        yield Unit(source, str(f), i, text, part=k,
+                                   meta=corpus.merge(own, meta))
+            except (InputError, UnicodeDecodeError, OSError) as e:
+                yield Skipped(shown_path(f), str(e))
+            continue
+        if size <= split_bytes or corpus.is_html(f):
+            yield Unit(name, str(f), i, meta=meta)
             continue
         try:
             enc = sniff_encoding(f)
             for k, text in enumerate(split_text(f, enc, part_chars), start=1):
-                yield Unit(f"{name}#{k}", str(f), i, text, enc, k)
+                yield Unit(f"{name}#{k}", str(f), i, text, enc, k, meta)
         except (InputError, UnicodeDecodeError, OSError) as e:
             yield Skipped(shown_path(f), str(e))
 
@@ -82,7 +107,10 @@ def estimate_units(files: Sequence[Path], split_bytes: int = SPLIT_BYTES,
             size = f.stat().st_size
         except OSError:
             size = 0
-        n += 1 if size <= split_bytes else max(1, size // (2 * part_chars))
+        if corpus.is_records(f):  # a record is an article of a few thousand bytes
+            n += max(1, size // 4096)
+        else:
+            n += 1 if size <= split_bytes else max(1, size // (2 * part_chars))
     return max(1, n)
 
 

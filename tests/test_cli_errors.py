@@ -69,7 +69,7 @@ ERRORS: list[tuple[str, Callable[[Path, Path], list[str]], str]] = [
     ("build a missing path", lambda t, g: ["build", str(t / "nope"), "-o", str(t / "o")],
      "no such file or folder; nothing written"),
     ("build an empty folder", lambda t, g: ["build", str(_empty(t)), "-o", str(t / "o")],
-     "no .txt page found; nothing written"),
+     "no page (.txt, .html, .jsonl, .csv) found; nothing written"),
     ("build into a file", lambda t, g: ["build", str(_page(t)), "-o", str(g / "out"), "-j", "1"],
      "graph.ttl: not a directory"),
     ("build --update without --store", lambda t, g: ["build", str(_page(t)), "--update"],

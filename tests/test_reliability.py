@@ -193,8 +193,10 @@ def test_reliability_nothing_built_keeps_previous_outputs(tmp_path: Path) -> Non
     (bad / "empty.txt").write_bytes(b"")
     (bad / "image.txt").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     runner = CliRunner()
+    (tmp_path / "pictures").mkdir()
+    (tmp_path / "pictures" / "photo.png").write_bytes(b"\x89PNG\r\n\x1a\n" + bytes(64))
     for args in ([str(bad)], [str(tmp_path / "missing")], [str(bad / "empty.txt")],
-                 [str(tmp_path / "out")]):  # a folder with no .txt page
+                 [str(tmp_path / "pictures")]):  # a folder with no page
         res = runner.invoke(cli, ["build", *args, "-o", str(out), "-j", "1"])
         assert res.exit_code == 2, res.output
         assert "nothing written" in res.stderr and "Traceback" not in res.output
