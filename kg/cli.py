@@ -296,7 +296,8 @@ def query(graph: Path | None, sparql: str | None, fmt: str, list_queries: bool,
     from kg.query import QueryError, get_named, list_named, prepare
 
     if list_queries:
-        rows = [(q.name, " ".join(f"{p}=…" for p in q.param_names), q.description)
+        rows = [(q.name, " ".join(f"[{p}=…]" if p in q.optional else f"{p}=…"
+                                  for p in q.param_names), q.description)
                 for q in list_named()]
         wn = max(len(r[0]) for r in rows)
         wp = max(len(r[1]) for r in rows)

@@ -276,13 +276,14 @@ class NamedQuery:
     params: tuple[tuple[str, str], ...]
     text: str
     kept: bool = False  # `# kept: yes`: a store keeps the answer (kg.listings)
+    optional: frozenset[str] = frozenset()  # `# param NAME?:` may be left out
 
     @property
     def param_names(self) -> tuple[str, ...]:
         return tuple(p for p, _ in self.params)
 
 
-_PARAM = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)\s*:\s*(.*)$")
+_PARAM = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)(\?)?\s*:\s*(.*)$")
 _KEPT = re.compile(r"^#\s*kept\s*:\s*yes\b")
 
 
@@ -293,15 +294,19 @@ def parse_named(name: str, text: str) -> NamedQuery:
     if not first.startswith("# description:"):
         raise QueryError(f"named query {name!r} does not start with '# description:'")
     params = []
+    optional = set()
     kept = False
     for line in lines[1:]:
         if not line.startswith("#"):
             break
         m = _PARAM.match(line)
         if m:
-            params.append((m.group(1), m.group(2).strip()))
+            params.append((m.group(1), m.group(3).strip()))
+            if m.group(2):
+                optional.add(m.group(1))
         kept = kept or bool(_KEPT.match(line))
-    return NamedQuery(name, first.split(":", 1)[1].strip(), tuple(params), text, kept)
+    return NamedQuery(name, first.split(":", 1)[1].strip(), tuple(params), text, kept,
+                      frozenset(optional))
 
 
 @cache
@@ -329,14 +334,14 @@ def get_named(name: str) -> NamedQuery:
 
 def bind_params(nq: NamedQuery, params: Mapping[str, str]) -> dict[str, Literal]:
     """Parameter values as plain literals, after checking that every declared parameter
-    is given and no other."""
+    is given (optional ones may be left out, and stay unbound) and no other."""
     unknown = sorted(set(params) - set(nq.param_names))
     if unknown:
         allowed = ", ".join(nq.param_names) or "none"
         raise QueryError(
             f"named query {nq.name!r} has no parameter {unknown[0]!r} (parameters: {allowed})"
         )
-    missing = [p for p in nq.param_names if p not in params]
+    missing = [p for p in nq.param_names if p not in params and p not in nq.optional]
     if missing:
         raise QueryError(f"named query {nq.name!r} needs --param {missing[0]}=VALUE")
     # names in kg graphs are Chinese-tagged literals; binding the value with the same tag

@@ -150,6 +150,8 @@ _KGO_Program = _KGO + "Program"
 _KGO_dateText = _KGO + "dateText"
 _KGO_divisionCode = _KGO + "divisionCode"
 _KGO_evidence = _KGO + "evidence"
+_KGO_firstSeen = _KGO + "firstSeen"
+_KGO_lastSeen = _KGO + "lastSeen"
 _KGO_mentionCount = _KGO + "mentionCount"
 _KGO_sourceFile = _KGO + "sourceFile"
 _ORG_Membership = _ORG + "Membership"
@@ -236,6 +238,16 @@ def _articles(idx: _Index) -> dict[str, dict[str, str]]:
                 "d": _one(idx, a, _SDO_datePublished) or _one(idx, a, _KGO_dateText)}
         out[a] = {k: v for k, v in info.items() if v}
     return out
+
+
+def _year(date: str) -> int | None:
+    """The year of an ISO date (kg.dates), None for a dateline without one."""
+    return int(date[:4]) if date[:4].isdigit() and date[4:5] in ("", "-") else None
+
+
+def _years(arts: Mapping[str, Mapping[str, str]], ids: Iterable[str]) -> list[int]:
+    """The distinct years of the articles `ids`, sorted."""
+    return sorted({y for a in ids if (y := _year(arts.get(a, {}).get("d", ""))) is not None})
 
 
 def _article_label(info: Mapping[str, str], iri: str) -> str:
@@ -364,10 +376,13 @@ def to_network(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> Netw
         src = sorted({a for a in props.get(_PROV_wasDerivedFrom, ()) if a in arts})
         if src:
             facts["arts"] = src
+            if years := _years(arts, src):
+                facts["y"] = years  # for the page's year filter
         out.add_node(s, kind=kind, label=label, alts=alts, facts=facts)
 
     # memberships: facts on both ends, one edge per (person, organization)
     roles: dict[tuple[str, str], list[tuple[str, str, list[str]]]] = defaultdict(list)
+    spans: dict[tuple[str, str], list[int]] = {}  # (person, org) -> years of their posts
     for m in memberships:
         props = idx[m]
         persons, orgs = sorted(props.get(_ORG_member, ())), sorted(props.get(_ORG_organization, ()))
@@ -379,17 +394,26 @@ def to_network(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> Netw
         ev = _one(idx, m, _KGO_evidence)
         src = sorted({a for a in props.get(_PROV_wasDerivedFrom, ()) if a in arts})
         org_label = _labels(idx, os_)[0] if os_ else ""
+        first, last = _one(idx, m, _KGO_firstSeen), _one(idx, m, _KGO_lastSeen)
         if ps in out:
-            out.nodes[ps]["facts"].setdefault("pos", []).append([role, os_, org_label, ev, src])
+            out.nodes[ps]["facts"].setdefault("pos", []).append(
+                [role, os_, org_label, ev, src, first, last])
         if os_ in out:
             out.nodes[os_]["facts"].setdefault("mem", []).append(
-                [ps, _labels(idx, ps)[0], role, ev, src])
+                [ps, _labels(idx, ps)[0], role, ev, src, first, last])
         if ps in out and os_ in out:
             roles[(ps, os_)].append((role, ev, src))
+            spans.setdefault((ps, os_), []).extend(_years(arts, src))
+    for n in out.nodes:  # a person's posts in time order (undated ones last)
+        pos = out.nodes[n]["facts"].get("pos")
+        if pos:
+            pos.sort(key=lambda p: (not p[5], p[5], p[6], p[0], p[2], p[1]))
     for (ps, os_), held in sorted(roles.items()):
         names = list(dict.fromkeys(r for r, _, _ in held if r))
-        out.add_edge(ps, os_, kind="member", label="、".join(names),
-                     facts={"roles": names, "ev": [[r, e, s] for r, e, s in held]})
+        facts = {"roles": names, "ev": [[r, e, s] for r, e, s in held]}
+        if years := sorted(set(spans.get((ps, os_), ()))):
+            facts["y"] = years
+        out.add_edge(ps, os_, kind="member", label="、".join(names), facts=facts)
     relations = list(_RELATIONS)
     if "article" in wanted:
         relations.append((_SDO_mentions, "mentions"))
@@ -782,12 +806,14 @@ def _page(nxg: Net, focus_ids: Sequence[str], heading: str, notice: str, total: 
               symbol=Markup(_fill(_SYMBOLS.get(k.shape, _SYMBOLS["star"]), colour=k.colour)))
         for k in (KIND[key] for key in kinds_present))
     isolated = sum(1 for n in nxg.nodes if not adj[n])
+    years = _year_range(nxg)
     return _fill(
         _TEMPLATE, heading=heading, n_nodes=len(nodes), n_edges=nxg.number_of_edges(),
         in_graph=Markup(_fill(_IN_GRAPH, total=total) if total != len(nodes) else ""),
         notice=Markup(_fill(_NOTICE, notice=notice) if notice else ""),
         kinds=Markup(legend),
         isolated=Markup(_fill(_ISOLATED, count=isolated) if isolated else ""),
+        years=Markup(_fill(_YEARS, lo=years[0], hi=years[1]) if years else ""),
         edge_kinds=Markup("".join(
             _fill(_EDGE_ITEM, colour=e.colour, zh=e.zh, en=e.en,
                   dashes=Markup(_DASHES if e.dashes else ""))
@@ -797,6 +823,12 @@ def _page(nxg: Net, focus_ids: Sequence[str], heading: str, notice: str, total: 
         vis_js=js, vis_css=_raw(vis_css, "style"), app_js=app_js, page_css=Markup(_PAGE_CSS),
         csp_scripts=Markup(" ".join(sorted({_csp_hash(str(js)), _csp_hash(str(app_js))}))),
     )
+
+
+def _year_range(nxg: Net) -> list[int]:
+    """[first, last] year of the drawn entities' dated articles ([] when none is dated)."""
+    years = [y for n in nxg.nodes for y in nxg.nodes[n].get("facts", {}).get("y", ())]
+    return [min(years), max(years)] if years else []
 
 
 def _options(moving: int, total: int) -> dict[str, Any]:
@@ -878,7 +910,7 @@ aria-label="search a name">
 {kinds}{isolated}</ul>
 <ul class="kg-edges">
 {edge_kinds}</ul>
-<p class="kg-hint">大小 = 关系数 size = connections. 点击节点 click a node: its neighbourhood \
+{years}<p class="kg-hint">大小 = 关系数 size = connections. 点击节点 click a node: its neighbourhood \
 and facts; click empty space to reset.</p>
 <button type="button" id="kg-reset">重置 reset view</button>
 </section>
@@ -911,6 +943,11 @@ _SYMBOLS = {
     "star": '<polygon points="8,1 10,6 15,6 11,9 13,15 8,11 3,15 5,9 1,6 6,6" '
             'fill="{colour}"/>',
 }
+_YEARS = (
+    '<div class="kg-years"><label>年份 years <input type="number" id="kg-from" min="{lo}" '
+    'max="{hi}" value="{lo}" aria-label="from year"></label> – <input type="number" '
+    'id="kg-to" min="{lo}" max="{hi}" value="{hi}" aria-label="to year"></div>\n'
+)
 _ISOLATED = (
     '<li><label><input type="checkbox" id="kg-isolated" checked>'
     '<span class="kg-iso">无关系 unconnected</span><span class="kg-count">{count}</span>'
@@ -977,6 +1014,9 @@ ul.kg-edges li { cursor: default; font-size: 12px; color: #444; }
   border: 1px solid #bbb !important; padding: 6px 8px !important; }
 .kg-tip b { font-size: 13px; }
 .kg-tip .kg-muted { color: #666; }
+.kg-when { color: #555; font-size: 12px; font-variant-numeric: tabular-nums; }
+.kg-years { margin: 6px 0; font-size: 13px; }
+.kg-years input { width: 5em; }
 """
 
 _APP_JS = r"""
@@ -1137,7 +1177,11 @@ _APP_JS = r"""
       rows.forEach(function (r) { var li = el("li"); render(li, r); ul.appendChild(li); });
       panel.appendChild(ul);
     }
+    function when(first, last) {
+      return first ? first + (last && last !== first ? " – " + last : "") : "";
+    }
     facts("职务 positions", f.pos, function (li, p) {
+      if (p[5]) { li.appendChild(el("div", "kg-when", when(p[5], p[6]))); }
       li.appendChild(el("b", null, p[0]));
       if (p[2]) {
         li.appendChild(document.createTextNode(" · "));
@@ -1150,6 +1194,7 @@ _APP_JS = r"""
       li.appendChild(byId[m[0]] ? link(m[0], m[1]) : el("span", null, m[1]));
       li.appendChild(document.createTextNode(" · "));
       li.appendChild(el("b", null, m[2]));
+      if (m[5]) { li.appendChild(el("span", "kg-when", " " + when(m[5], m[6]))); }
       if (m[3]) { li.appendChild(el("blockquote", null, m[3])); }
       sources(li, m[4]);
     });
@@ -1168,15 +1213,36 @@ _APP_JS = r"""
   // type filters and the unconnected-entities switch
   var boxes = Array.prototype.slice.call(document.querySelectorAll("input[data-kind]"));
   var iso = document.getElementById("kg-isolated");
+  // the year range: entities and posts seen in articles of those years
+  var from = document.getElementById("kg-from"), to = document.getElementById("kg-to");
+  function inYears(ys, lo, hi) {
+    if (!ys) { return false; }
+    for (var i = 0; i < ys.length; i++) { if (ys[i] >= lo && ys[i] <= hi) { return true; } }
+    return false;
+  }
+  function yearRange() {
+    if (!from || !to) { return null; }
+    var lo = parseInt(from.value, 10), hi = parseInt(to.value, 10);
+    var min = parseInt(from.min, 10), max = parseInt(to.max, 10);
+    if (isNaN(lo)) { lo = min; }
+    if (isNaN(hi)) { hi = max; }
+    return lo <= min && hi >= max ? null : [lo, hi];
+  }
   function applyFilters() {
-    var on = {}, showIso = !iso || iso.checked;
+    var on = {}, showIso = !iso || iso.checked, range = yearRange();
     boxes.forEach(function (b) { on[b.getAttribute("data-kind")] = b.checked; });
     nodes.update(NODES.map(function (n) {
-      return { id: n.id, hidden: !on[n.kind] || (!showIso && n.deg === 0) };
+      var out = range && !inYears((n.facts || {}).y, range[0], range[1]);
+      return { id: n.id, hidden: !on[n.kind] || (!showIso && n.deg === 0) || !!out };
+    }));
+    edges.update(EDGES.filter(function (e) { return e.kind === "member"; }).map(function (e) {
+      var ys = e.facts && e.facts.y;
+      return { id: e.id, hidden: !!(range && ys && !inYears(ys, range[0], range[1])) };
     }));
   }
   boxes.forEach(function (b) { b.addEventListener("change", applyFilters); });
   if (iso) { iso.addEventListener("change", applyFilters); }
+  [from, to].forEach(function (i) { if (i) { i.addEventListener("change", applyFilters); } });
 
   function select(id, fade, move) {
     var n = byId[id];

@@ -193,3 +193,87 @@ def test_corpus_meta_merge_prefers_the_first() -> None:
     assert merge(Meta("2021", "a"), Meta("2021-06-18", "b", "u", "s")) == Meta(
         "2021-06-18", "a", "u", "s")
     assert merge(Meta("2020"), Meta("2021-06-18")) == Meta("2020")
+
+
+# --- questions of time: careers, holders, timelines, the page ---------------------------
+
+# a city's mayors over three years, written for these tests
+MAYORS = {
+    "m1.txt": ("2019-04-02", "本报讯 4月1日，市委副书记、市长周启航主持召开市政府常务会议。\n"),
+    "m2.txt": ("2020-03-10", "本报讯 3月9日，市委副书记、市长周启航到平桥区调研。\n"),
+    "m3.txt": ("2021-05-20", "本报讯 5月19日，市委副书记、市长宋明远主持召开市政府常务会议。\n"),
+    "m4.txt": ("2022-01-05", "本报讯 1月4日，市委副书记、市长宋明远出席项目签约仪式。\n"),
+}
+
+
+@pytest.fixture
+def mayors(tmp_path: Path) -> Graph:
+    rows = ["file,date"]
+    for name, (date, text) in MAYORS.items():
+        (tmp_path / name).write_text(text, encoding="utf-8")
+        rows.append(f"{name},{date}")
+    (tmp_path / "meta.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return build_graph([tmp_path], city="信阳", meta=tmp_path / "meta.csv").graph
+
+
+def test_corpus_career_in_time_order(mayors: Graph) -> None:
+    from kg.query import named
+
+    rows = named("career", mayors, person="周启航")
+    assert [(r["role"], r["organization"], str(r["first"]), str(r["last"]), r["articles"])
+            for r in rows] == [("副书记", "信阳市委", "2019-04-02", "2020-03-10", 2),
+                               ("市长", "信阳市政府", "2019-04-02", "2020-03-10", 2)]
+    everyone = named("career", mayors)
+    assert {r["person"] for r in everyone} == {"周启航", "宋明远"}
+
+
+def test_corpus_holders_of_a_post_then(mayors: Graph) -> None:
+    from kg.query import named
+
+    def holders(**when: str) -> list[tuple[str, str]]:
+        rows = named("holders", mayors, role="市长", org="市政府", **when)
+        return [(r["name"], r["fit"]) for r in rows]
+
+    assert holders(year="2020") == [("周启航", "held then")]
+    assert holders(year="2021") == [("宋明远", "held then")]
+    # not seen on that date: the nearest evidence (the same year) only
+    assert holders(date="2020-12-01") == [("周启航", "seen 0 year(s) before")]
+    assert holders(date="2020-03-10") == [("周启航", "held then")]
+    assert holders(year="2024") == [("宋明远", "seen 2 year(s) before")]
+    assert holders() == [("周启航", ""), ("宋明远", "")]  # every holder, in time order
+
+
+def test_corpus_org_timeline_by_year(mayors: Graph) -> None:
+    from kg.query import named
+
+    rows = named("org-timeline", mayors, org="信阳市政府")
+    assert [(r["year"], r["role"], r["name"]) for r in rows] == [
+        (2019, "市长", "周启航"), (2020, "市长", "周启航"),
+        (2021, "市长", "宋明远"), (2022, "市长", "宋明远")]
+
+
+def test_corpus_career_csv_from_the_command_line(tmp_path: Path, mayors: Graph) -> None:
+    ttl = tmp_path / "g.ttl"
+    mayors.serialize(ttl, format="turtle")
+    res = CliRunner().invoke(cli, ["query", str(ttl), "--named", "career", "--format", "csv"])
+    assert res.exit_code == 0, res.output
+    lines = res.output.splitlines()
+    assert lines[0].startswith("person,first,last,role,organization,place,articles")
+    assert any(line.startswith("宋明远,2021-05-20,2022-01-05,市长,信阳市政府,") for line in lines)
+    res = CliRunner().invoke(cli, ["query", str(ttl), "--named", "holders", "-p", "role=市长"])
+    assert res.exit_code == 2 and "needs --param org=VALUE" in res.stderr
+
+
+def test_corpus_page_lists_posts_by_date_and_filters_years(mayors: Graph) -> None:
+    from kg.render import to_html, to_networkx
+
+    nxg = to_networkx(mayors)
+    person = next(n for n, d in nxg.nodes(data=True) if d["label"] == "宋明远")
+    facts = nxg.nodes[person]["facts"]
+    assert facts["y"] == [2021, 2022]
+    assert [(p[0], p[5], p[6]) for p in facts["pos"]] == [
+        ("副书记", "2021-05-20", "2022-01-05"), ("市长", "2021-05-20", "2022-01-05")]
+    edge = next(d for a, b, d in nxg.edges(data=True) if a == person and d["kind"] == "member")
+    assert edge["facts"]["y"] == [2021, 2022]
+    page = to_html(mayors)
+    assert 'id="kg-from" min="2019" max="2022" value="2019"' in page
