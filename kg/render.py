@@ -909,8 +909,8 @@ aria-label="search a name">
 <ul class="kg-types">
 {kinds}{isolated}</ul>
 <ul class="kg-edges">
-{edge_kinds}</ul>
-{years}<p class="kg-hint">大小 = 关系数 size = connections. 点击节点 click a node: its neighbourhood \
+{edge_kinds}</ul>{years}
+<p class="kg-hint">大小 = 关系数 size = connections. 点击节点 click a node: its neighbourhood \
 and facts; click empty space to reset.</p>
 <button type="button" id="kg-reset">重置 reset view</button>
 </section>
@@ -946,7 +946,7 @@ _SYMBOLS = {
 _YEARS = (
     '<div class="kg-years"><label>年份 years <input type="number" id="kg-from" min="{lo}" '
     'max="{hi}" value="{lo}" aria-label="from year"></label> – <input type="number" '
-    'id="kg-to" min="{lo}" max="{hi}" value="{hi}" aria-label="to year"></div>\n'
+    'id="kg-to" min="{lo}" max="{hi}" value="{hi}" aria-label="to year"></div>'
 )
 _ISOLATED = (
     '<li><label><input type="checkbox" id="kg-isolated" checked>'
