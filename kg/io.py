@@ -323,13 +323,22 @@ def read_page(path: Path, display: str | None = None, meta: Meta | None = None) 
     for note in d.notes:
         log.warning("%s: %s", name, note)
     text, meta = d.text, meta or Meta()
-    if path.suffix.lower() in (".html", ".htm"):
+    if path.suffix.lower() in (".html", ".htm") or _saved_web_page(text):
         from kg import corpus
 
         text, own = corpus.read_html(text)
         meta = corpus.merge(meta, own)
     cleaned = clean(text)
     return Page(name, cleaned, digest(cleaned, meta), d.encoding, meta)
+
+
+_HTML_START = re.compile(r"\A\ufeff?\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html[\s>])",
+                         re.IGNORECASE | re.DOTALL)
+
+
+def _saved_web_page(text: str) -> bool:
+    """A page saved from a browser under another name (.txt): it opens as HTML does."""
+    return _HTML_START.match(text[:4096]) is not None
 
 
 def os_reason(e: OSError) -> str:

@@ -452,3 +452,17 @@ def test_query_parameters_are_values_never_query_text(small_graph: Graph, value:
         # a parameter is compared as a whole name: text that is no name finds nothing
         assert rows == [] or value in labels, (nq.name, value, rows[:2])
     assert len(small_graph) == before
+
+
+def test_build_reads_a_saved_web_page_named_txt(tmp_path: Path) -> None:
+    page = tmp_path / "saved.txt"
+    page.write_text(
+        "<!DOCTYPE html>\n<html><head><title>市委书记王建国到青石县调研</title>"
+        "<script>var x = '<b>王假名</b>';</script></head><body><nav>首页 | 新闻</nav>"
+        f"<article><h1>市委书记王建国到青石县调研</h1><p>{PAGE}</p>"
+        f"<p>{OTHER}</p></article></body></html>\n", encoding="utf-8")
+    code, out = _build([str(page), "-o", str(tmp_path / "out")])
+    assert code == 0, out
+    ttl = (tmp_path / "out" / "graph.ttl").read_text(encoding="utf-8")
+    assert "王建国" in ttl and "周启慧" in ttl
+    assert "<!DOCTYPE" not in ttl and "<p>" not in ttl and "王假名" not in ttl
