@@ -32,7 +32,7 @@ def _org(r: Resolved, label: str) -> Entity:
 def test_identity_national_leader_named_by_two_cities_is_one_node(tmp_path: Path) -> None:
     r = _build(
         tmp_path,
-        "本报讯 3月5日，国务院副总理钱立新到开封市调研。开封市委书记孙海涛陪同。\n",
+        "本报讯 3月5日，国务院副总理钱立新到开封市调研。开封市委书记孙启航陪同。\n",
         "本报讯 4月8日，国务院副总理钱立新来到安阳市考察。安阳市市长周德明陪同。\n",
     )
     [leader] = _people(r, "钱立新")
@@ -60,10 +60,10 @@ def test_identity_page_of_unknown_city_joins_the_one_person_of_that_name(
         tmp_path: Path) -> None:
     r = _build(
         tmp_path,
-        "本报讯 5月6日，开封市委书记孙海涛主持召开开封市委常委会会议。\n",
-        "本报讯 会上，孙海涛同志指出，要抓好项目建设。\n",
+        "本报讯 5月6日，开封市委书记孙启航主持召开开封市委常委会会议。\n",
+        "本报讯 会上，孙启航同志指出，要抓好项目建设。\n",
     )
-    [person] = _people(r, "孙海涛")
+    [person] = _people(r, "孙启航")
     assert person.key.startswith("person/开封/")
     assert len(person.articles) == 2
 
@@ -93,16 +93,16 @@ def test_hierarchy_city_named_only_through_its_bodies_gets_its_place(tmp_path: P
 
 
 @pytest.mark.parametrize(("written", "body"), [
-    ("开封市委书记孙海涛代表市委", "市委"),
-    ("县委书记孙海涛带队", ""),
-    ("财政局局长孙海涛及发改委", "发改委"),
+    ("开封市委书记孙启航代表市委", "市委"),
+    ("县委书记孙启航带队", ""),
+    ("财政局局长孙启航及发改委", "发改委"),
     ("七届市委常委会", "市委常委会"),
     ("(开封县委", "开封县委"),
     ("全国人民代表大会常务委员会", "全国人民代表大会常务委员会"),
     ("开封市人大代表工作委员会", "开封市人大代表工作委员会"),
 ])
 def test_hierarchy_clean_name_cuts_the_report_from_a_body(written: str, body: str) -> None:
-    assert clean_name(written, {"孙海涛"}) == body
+    assert clean_name(written, {"孙启航"}) == body
 
 
 def test_hierarchy_city_must_be_in_the_gazetteer() -> None:

@@ -119,7 +119,7 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
         i += 1
     foreign = _FOREIGN_NAME.match(text, i)
     if foreign:
-        # `吉奥夫·道森`, up to a word that follows names
+        # `约翰·斯坦顿`, up to a word that follows names
         dot = max(foreign.group(0).rfind("·"), foreign.group(0).rfind("•")) + i
         end = foreign.end()
         return next((k for k in range(dot + 2, end) if _is_boundary_at(text, k)), end)
@@ -147,7 +147,7 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
     if _is_boundary_at(text, long) and name_shape(text[i:long]):
         return long
     if _opens_word(text, short) and name_shape(text[i:short]):
-        # `李湛相继发言`, `孔阳下达`: the third character opens a word
+        # `周晓禾相继发言`, `钱远下达`: the third character opens a word
         return short
     if (
         long <= len(text)
@@ -155,7 +155,7 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
         and text[long - 1] not in _verb_initial()
         and not starts_with_place(text[short : short + 8])
     ):
-        return long  # (not `陈军漯河市…`: a place name starts after two characters)
+        return long  # (not `陈立漯河市…`: a place name starts after two characters)
     if name_shape(text[i:short]) and text[i] not in FUNCTION_SURNAMES:
         return short
     return None
