@@ -14,6 +14,7 @@ from kg import lexicon
 from kg.extract.text import (
     CJK_CLASS,
     OPEN_QUOTES,
+    alternation,
     filter_spans,
     is_cjk,
     left_extent,
@@ -238,8 +239,7 @@ def _suffix_re() -> re.Pattern[str]:
 
 @cache
 def _suffix_end_re() -> re.Pattern[str]:
-    suffixes = sorted(lexicon.org_suffixes(), key=len, reverse=True)
-    return re.compile(f"(?:{'|'.join(map(re.escape, suffixes))})$")
+    return re.compile(f"(?:{alternation(lexicon.org_suffixes())})$")
 
 
 def _suffix_of(name: str) -> str:
@@ -446,8 +446,7 @@ def _company_matches(text: str) -> list[re.Match[str]]:
 
 @cache
 def _title_re_end() -> re.Pattern[str]:
-    titles = sorted(lexicon.titles(), key=len, reverse=True)
-    return re.compile(f"(?:{'|'.join(map(re.escape, titles))})$")
+    return re.compile(f"(?:{alternation(lexicon.titles())})$")
 
 
 def company_lists(text: str) -> list[Mention]:
@@ -626,19 +625,15 @@ def _media_kinds() -> dict[str, str]:
     return lexicon.pairs("media_kinds.tsv")
 
 
-def _alternation(words: list[str]) -> str:
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
-
-
 @cache
 def _media_re() -> re.Pattern[str]:
     """A media kind (日报, 电台, 网, 客户端 ...), the longest first."""
-    return re.compile(f"(?:{_alternation(list(_media_kinds()))})")
+    return re.compile(f"(?:{alternation(_media_kinds())})")
 
 
 @cache
 def _media_end_re() -> re.Pattern[str]:
-    return re.compile(f"(?:{_alternation(list(_media_kinds()))}|报|杂志)$")
+    return re.compile(f"(?:{alternation(_media_kinds())}|报|杂志)$")
 
 
 # the value of a credit line: `来源:某某日报`, `信息来源：某某网`
@@ -848,7 +843,7 @@ _ITEM_BEFORE = frozenset("、，,：:和及")
 
 @cache
 def _trade_re() -> re.Pattern[str]:
-    return re.compile(f"(?:{_alternation(list(_BRAND_TRADES))})")
+    return re.compile(f"(?:{alternation(_BRAND_TRADES)})")
 
 
 def _brand(name: str) -> bool:

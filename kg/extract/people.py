@@ -21,6 +21,7 @@ from kg import lexicon
 from kg.extract.text import (
     CJK_CLASS,
     FUNCTION_SURNAMES,
+    alternation,
     is_cjk,
     left_extent,
     name_shape,
@@ -36,8 +37,7 @@ from kg.tokenize import tag, words
 def _follower_re() -> re.Pattern[str]:
     """Words that commonly follow a person's name (lexicons/name_followers.tsv): a name
     ends before them."""
-    followers = sorted(lexicon.words("name_followers.tsv"), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, followers)))
+    return re.compile(alternation(lexicon.words("name_followers.tsv")))
 
 
 # a character that ends this many three-character names of the dictionary is read
@@ -429,8 +429,7 @@ def _name_before(text: str, j: int, floor: int, known: frozenset[str]) -> int | 
 
 @cache
 def _person_noun_re() -> re.Pattern[str]:
-    nouns = sorted(lexicon.words("person_nouns.tsv"), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, nouns)))
+    return re.compile(alternation(lexicon.words("person_nouns.tsv")))
 
 
 def _after_person_nouns(
@@ -698,8 +697,8 @@ def _sentence_at(sents: list[Sentence], i: int) -> Sentence | None:
 
 @cache
 def _credit_re() -> re.Pattern[str]:
-    labels = sorted(lexicon.pairs("credit_labels.tsv"), key=len, reverse=True)
-    return re.compile(rf"(?<![{CJK_CLASS}])({'|'.join(labels)}) ?[:：/] *")
+    labels = alternation(lexicon.pairs("credit_labels.tsv"))
+    return re.compile(rf"(?<![{CJK_CLASS}])({labels}) ?[:：/] *")
 
 
 _CREDIT_AFTER = re.compile(rf"^[ \u3000]*([{CJK_CLASS}]{{2,4}})[ \u3000]+摄影?[ \u3000]*$", re.M)

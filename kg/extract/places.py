@@ -14,6 +14,7 @@ from kg import lexicon
 from kg.extract.text import (
     CJK_CLASS,
     OPEN_QUOTES,
+    alternation,
     filter_spans,
     is_cjk,
     left_extent,
@@ -50,8 +51,7 @@ RANK = {
 def _suffix_re() -> re.Pattern[str]:
     """The endings of place names below the county (lexicons/place_suffixes.tsv),
     longest first."""
-    ends = sorted(lexicon.place_suffixes(), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, ends)))
+    return re.compile(alternation(lexicon.place_suffixes()))
 
 
 _NOT_PLACES = frozenset(

@@ -11,7 +11,7 @@ import re
 from functools import cache, lru_cache
 
 from kg import lexicon
-from kg.extract.text import CJK_CLASS, CLOSE_QUOTES
+from kg.extract.text import CJK_CLASS, CLOSE_QUOTES, alternation
 from kg.matcher import Matcher
 from kg.model import Mention
 from kg.tokenize import tag, words
@@ -59,8 +59,7 @@ _INNER_SUFFIX = (
 
 @cache
 def _suffix_re() -> re.Pattern[str]:
-    sfx = sorted(lexicon.program_suffixes(), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, sfx)))
+    return re.compile(alternation(lexicon.program_suffixes()))
 
 
 @cache
@@ -244,8 +243,7 @@ def _firm_suffixes() -> tuple[str, ...]:
 
 @cache
 def _head_re() -> re.Pattern[str]:
-    heads = sorted(lexicon.program_heads(), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, heads)))
+    return re.compile(alternation(lexicon.program_heads()))
 
 
 @lru_cache(maxsize=16384)

@@ -32,10 +32,15 @@ def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
+def alternation(words: Iterable[str]) -> str:
+    """A regex matching any of `words` literally, the longest first (so a longer word
+    wins over a shorter one it starts with)."""
+    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+
+
 @cache
 def _title_re() -> re.Pattern[str]:
-    titles = sorted(lexicon.titles(), key=len, reverse=True)
-    return re.compile("|".join(map(re.escape, titles)))
+    return re.compile(alternation(lexicon.titles()))
 
 
 def title_at(text: str, i: int) -> str | None:
