@@ -14,12 +14,10 @@
 
 from __future__ import annotations
 
-import multiprocessing
-import time
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from functools import cache
+from functools import cache, partial
 from importlib import resources
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -33,6 +31,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from kg.guard import ChildDied, ChildTimeout, child_messages
 from kg.query import PREFIXES, QueryError, load
 
 DEFAULT_TIMEOUT = 30.0  # seconds per /sparql query
@@ -246,51 +245,37 @@ def answer(store: ox.Store, text: str, accept: str | None, max_rows: int) -> Ans
 # running a query in a child process
 
 
-def _child(conn: Any, store: ox.Store, text: str, accept: str | None, max_rows: int) -> None:
-    import signal
-
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
+def _answer_work(store: ox.Store, text: str, accept: str | None, max_rows: int,
+                 send: Callable[[Any], None]) -> None:
     try:
-        conn.send(("ok", answer(store, text, accept, max_rows)))
+        send(("ok", answer(store, text, accept, max_rows)))
     except ProtocolError as e:
-        conn.send(("err", (e.status, str(e))))
+        send(("err", (e.status, str(e))))
     except Exception as e:  # never leave the parent waiting
-        conn.send(("err", (500, f"{type(e).__name__}: {e}")))
-    finally:
-        conn.close()
+        send(("err", (500, f"{type(e).__name__}: {e}")))
 
 
 def guarded_answer(store: ox.Store, text: str, accept: str | None, max_rows: int,
                    timeout: float) -> Answer:
-    """`answer` in a forked child (it shares the loaded store), killed after `timeout`
-    seconds: a runaway query is really stopped, and the server goes on."""
-    ctx = multiprocessing.get_context("fork")
-    recv, send = ctx.Pipe(duplex=False)
-    proc = ctx.Process(target=_child, args=(send, store, text, accept, max_rows), daemon=True)
-    proc.start()
-    send.close()
-    deadline = time.monotonic() + timeout
+    """`answer` in a child (kg.guard.child_messages: forked, it shares the loaded
+    store), killed after `timeout` seconds: a runaway query is really stopped, and the
+    server goes on."""
+    messages = child_messages(partial(_answer_work, store, text, accept, max_rows), timeout)
     try:
-        while not recv.poll(min(0.2, max(0.0, deadline - time.monotonic()))):
-            if time.monotonic() >= deadline:
-                raise ProtocolError(503, f"the query ran longer than {timeout:g} s and "
-                                         "was stopped; narrow it (LIMIT, a more specific "
-                                         "pattern)")
-            if not proc.is_alive() and not recv.poll(0):
-                raise ProtocolError(500, f"the query process ended (exit {proc.exitcode})")
-        try:
-            kind, payload = recv.recv()
-        except EOFError:
-            raise ProtocolError(500, "the query process ended unexpectedly") from None
-        if kind == "err":
-            raise ProtocolError(*payload)
-        assert isinstance(payload, Answer)
-        return payload
+        kind, payload = next(messages)
+    except StopIteration:
+        raise ProtocolError(500, "the query process ended without an answer") from None
+    except ChildTimeout:
+        raise ProtocolError(503, f"the query ran longer than {timeout:g} s and was stopped; "
+                                 "narrow it (LIMIT, a more specific pattern)") from None
+    except ChildDied as e:
+        raise ProtocolError(500, f"the query process ended ({e})") from None
     finally:
-        if proc.is_alive():
-            proc.kill()
-        proc.join()
-        recv.close()
+        messages.close()
+    if kind == "err":
+        raise ProtocolError(*payload)
+    assert isinstance(payload, Answer)
+    return payload
 
 
 # ---------------------------------------------------------------------------
