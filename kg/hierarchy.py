@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Mapping
-from functools import lru_cache
+from functools import cache, lru_cache
 from typing import TYPE_CHECKING
 
 from kg import lexicon
@@ -47,9 +47,9 @@ _TERM = re.compile(r"(?<=[省市县区州旗])第?[一二三四五六七八九�
 # a person's name inside a body's name is the report's when a title or a word for a
 # person comes right before it (局长某某及发改委, 会员某某漯河市人大)
 _TITLED = re.compile(r"(?:长|书记|主任|主席|委员|会员|同志|代表|经理|董事|理事|记者|员)$")
-# prefixes of party and mass bodies before the place their name starts with
-_PARTY = ("中国共产党", "中共", "共青团", "九三学社", "民革", "民盟", "民建", "民进", "农工党",
-          "致公党", "台盟")
+# prefixes of party and mass bodies before the place their name starts with (the
+# democratic parties come from their lexicon)
+_PARTY = ("中国共产党", "中共", "共青团")
 # bureaus under vertical management (their parent is the body above, not the government)
 _VERTICAL = ("税务局", "气象局", "烟草专卖局", "邮政管理局", "海关", "调查队", "银保监分局",
              "金融监管分局", "铁路局", "电力公司", "供电公司")
@@ -106,6 +106,15 @@ def org_identity(key: str, label: str) -> str:
     return f"org/{slug(normal(label))}"
 
 
+@cache
+def _party_prefixes() -> tuple[str, ...]:
+    """Names of parties and mass bodies, full and short, the longest first."""
+    names = set(_PARTY)
+    for name, aliases in lexicon.pairs("democratic_parties.tsv").items():
+        names.update([name, *filter(None, aliases.split(","))])
+    return tuple(sorted(names, key=lambda n: (-len(n), n)))
+
+
 @lru_cache(maxsize=1 << 16)
 def leading_division(label: str, city: str | None) -> tuple[lexicon.Division, str] | None:
     """The deepest division a body's name starts with (河南省漯河市临颍县X -> 临颍县) and
@@ -113,7 +122,7 @@ def leading_division(label: str, city: str | None) -> tuple[lexicon.Division, st
     from kg.resolve import _pick_division
 
     start = 0
-    for p in _PARTY:
+    for p in _party_prefixes():
         if label.startswith(p):
             start = len(p)
             break
