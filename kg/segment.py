@@ -51,18 +51,14 @@ def _title_of(text: str) -> str | None:
     return None
 
 
-def _date_of(text: str) -> str | None:
-    """The first date of an article's opening (its dateline): ISO when it has a year,
-    else as written (5月23日)."""
+def _opening_date(text: str) -> tuple[int | None, int, int] | None:
+    """(year or None, month, day) of the first date in an article's opening."""
     m = _DATE.search(text[:400])
     if not m:
         return None
-    year, month, day = m.groups()
-    if not (1 <= int(month) <= 12 and 1 <= int(day) <= 31):
-        return None
-    if year:
-        return f"{int(year):04d}-{int(month):02d}-{int(day):02d}"
-    return f"{int(month)}月{int(day)}日"
+    year = int(m.group(1)) if m.group(1) else None
+    month, day = int(m.group(2)), int(m.group(3))
+    return (year, month, day) if 1 <= month <= 12 and 1 <= day <= 31 else None
 
 
 def page_date(page: Page) -> str | None:
@@ -91,13 +87,16 @@ def article_date(body: str, meta_date: str | None, page: str | None) -> str | No
         return own
     if page is not None and len(page) == 10:
         return page
-    line = _date_of(body)
-    if page is None or line is None:
-        return line or page
-    if "月" not in line:  # a full date in the opening lines (ISO)
-        return line if line.startswith(page) else page
-    md = dates.dateline(line)
-    return (dates.with_year(md, page) if md else None) or page
+    found = _opening_date(body)
+    if found is None:
+        return page
+    year, month, day = found
+    if year is not None:  # a full date in the opening lines
+        iso = f"{year:04d}-{month:02d}-{day:02d}"
+        return iso if page is None or iso.startswith(page) else page
+    if page is None:
+        return f"{month}月{day}日"
+    return dates.with_year((month, day), page) or page
 
 
 def _cut_points(text: str) -> list[int]:
