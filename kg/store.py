@@ -65,7 +65,8 @@ def extraction_fingerprint() -> str:
 
     root = resources.files("kg")
     h = hashlib.sha1(jieba_version().encode())
-    names = ["io.py", "clean.py", "segment.py", "tokenize.py", "lexicon.py", "model.py", "units.py"]
+    names = ["io.py", "corpus.py", "dates.py", "clean.py", "segment.py", "tokenize.py",
+             "lexicon.py", "model.py", "units.py", "codec.py"]
     entries = [root.joinpath(n) for n in names]
     entries += sorted((e for e in root.joinpath("extract").iterdir() if e.name.endswith(".py")),
                       key=lambda e: e.name)
