@@ -289,7 +289,7 @@ def _place_len(text: str, start: int, end: int) -> int:
 
 
 def _within_body(head: str) -> bool:
-    """The head names a body of its own (淮河路办事处 in 淮河路办事处消安委)."""
+    """The head names a body of its own (青石路办事处 in 青石路办事处消安委)."""
     return any(
         len(m.group(0)) > 1
         and not _breaks_at(head, m.end(), m.group(0))
@@ -314,7 +314,7 @@ def _firm_start(text: str, start: int, suffix_start: int, floor: int) -> int:
     """Where a company's name starts, given where the organization grammar would start
     it: a brand's characters that jieba reads as one-character words are kept, and a
     place a few characters before (with no boundary word between) opens the name
-    (上海同景新能源科技有限公司, 新乡立白实业有限公司)."""
+    (上海远禾新能源科技有限公司, 青石丰泽实业有限公司)."""
     lo = max(floor, start - 10)
     toks = words(text[lo:start])
     while toks and len(toks[-1]) == 1 and is_cjk(toks[-1]) and toks[-1] not in _FIRM_STOPS:
@@ -878,7 +878,7 @@ def brand_names(text: str, floor_of: list[int]) -> list[Mention]:
         if not _word_ends_at(text, max(floor, s - 4), s):
             continue
         # the first start that leaves a brand: where the grammar starts the name (with or
-        # without cutting at verbs: 得利丰肥业), or after a 和 that joins list items
+        # without cutting at verbs: 丰禾肥业), or after a 和 that joins list items
         found = None
         for verbs in (True, False):
             lo = left_extent(text, s, floor, verbs=verbs)

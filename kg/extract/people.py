@@ -206,7 +206,7 @@ def _place_of(org: str) -> str:
     """`魏都区委` -> `魏都区`; `市委` -> `市`."""
     place = _PARTY_BODY.sub("", org)
     if len(place) > 2 and place[-1] == place[-2] and place[-1] in _GOV_LEVELS:
-        place = place[:-1]  # `卫东区区委`
+        place = place[:-1]  # `东湖区区委`
     return place
 
 
@@ -525,7 +525,7 @@ def extract_people(
                             rule = "name-verb-title"
                         break
             if not names and kind != "national":
-                # `郑州轻工业大学甲教授`, `甲书记`: the name written before the title
+                # `青石师范学院甲教授`, `甲书记`: the name written before the title
                 s = _name_before(text, ts, sent.start, known)
                 if s is not None:
                     person(s, ts, "name-title")
@@ -550,7 +550,7 @@ def extract_people(
     for s, e, rule in headline_and_speaker_names(text):
         person(s, e, rule)
     for s, e, roles, at in _roster(text, sents, known):
-        # `王某漯河职业技术学院副教授` on a line of its own: a roster of names and posts
+        # `王某青石职业技术学院副教授` on a line of its own: a roster of names and posts
         person(s, e, "roster")
         for role, org in roles:
             position(text[s:e], role, org, at, "roster")
@@ -658,7 +658,7 @@ def _name_run(
             title_at(text, e) is not None
             or (not _is_boundary_at(text, e) and starts_with_place(text[s:e]))
         ):
-            break  # `…、信阳军分区司令员`, `…、宣传组组长`: an organization, not a name
+            break  # `…、某军分区司令员`, `…、宣传组组长`: an organization, not a name
         if not names and _opens_noun(text, s) and not _is_boundary_at(text, e):
             break  # `常委班子成员`: a word, not a name
         names.append((s, e))
@@ -728,7 +728,7 @@ def _roster(
 
 def _roster_org(org: str | None) -> bool:
     """The first post of a roster line names its body: a place, a national or party
-    prefix, or an organization's suffix (`漯河职业技术学院`, `九三学社中央办公厅`)."""
+    prefix, or an organization's suffix (`青石职业技术学院`, `九三学社某省委员会`)."""
     if not org or _follower_re().match(org):
         return False
     return (

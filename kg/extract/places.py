@@ -624,7 +624,7 @@ def _prefix_chain(start: int, end: int, known_at: dict[int, list[Mention]]) -> l
 def _inside_next(text: str, hit: re.Match[str], nxt: re.Match[str]) -> bool:
     """The suffix `hit` is part of the name the next suffix ends: right before it
     (公园|路, 新华街|社区, 沙澧河|风景区; but not 梁河|祝河) or one character before a
-    community or village (公园|巷|社区); a zone's name is never so (开发区|金河办事处)."""
+    community or village (公园|巷|社区); a zone's name is never so (开发区|青石办事处)."""
     gap = nxt.start() - hit.end()
     kinds = lexicon.place_suffixes()
     if gap == 0:

@@ -173,15 +173,15 @@ _LEAD = re.compile(
     rf"[{_NUMERALS}\d]+[个批]|全[市省县区镇乡]|[省市县区](?=[^省市县区]))"
 )
 # leads that date a name (2020年, 第九届, 一季度): a dated event is named even when its
-# words are common ones (2019年第三批重点项目集中开工仪式)
+# words are common ones (2020年第二批重点项目集中开工仪式)
 _DATED = re.compile(rf"(?:19|20)\d{{2}}|{_SEASON}|第[{_NUMERALS}\d]+[届期次批轮]")
-# a count that names a set (十大战略, 12项民生工程): kept, and enough to be a name
+# a count that names a set (十大战略, 八项惠民工程): kept, and enough to be a name
 _SET_COUNT = re.compile(rf"^[{_NUMERALS}\d]+[大项类]")
 _LEVEL = re.compile(r"中国|全国|国家|中华|省级|市级|^省")
 _LEVEL_VERB = re.compile(
     r"(?:获得|荣获|获评|评为|命名为|确定为|授予|争创|创建|打造|建设|入选|跻身|成为|居)$"
 )
-# kinds of place and area whose making is a programme (森林城市建设, 中原经济区建设)
+# kinds of place and area whose making is a programme (森林城市建设, 长江经济带建设)
 _BUILT = (
     "城市", "强市", "名城", "之城", "经济区", "集聚区", "示范区", "试验区", "社区", "乡村",
     "新农村", "小镇", "城镇化", "强省", "强县", "强区", "新区",
@@ -290,7 +290,7 @@ def _left_cut(window: str, joins: bool, short: bool) -> int:
     the head that name the work (集中开工活动, 观摩活动, 升级改造项目), then the name runs
     left to a word that ends it: a verb that governs it (开展, 实施, 考察), a
     preposition, pronoun or particle, or any other verb but those that name kinds of
-    work; `和`/`与`/`及` end it too (能源革命和城市提质升级改造), `暨` only when `joins`
+    work; `和`/`与`/`及` end it too (能源革命和老旧小区改造), `暨` only when `joins`
     is false (…作品展暨…邀请展 is one event). Only a `short` head (活动, 项目) takes
     such words: a longer one names the work itself (专项斗争, 开工仪式)."""
     toks = words(window)
@@ -396,7 +396,7 @@ def _variants(
     full: str, points: tuple[int, ...], bare: str, head: str, before: str
 ) -> tuple[str, ...]:
     """Other ways a headed name is written: the bare name first (what it is resolved
-    by), then with its year but not its place (2019年第三批…), after the verb that makes
+    by), then with its year but not its place (2020年第二批…), after the verb that makes
     it (创建全国文明城市), without a bracketed aside (…开工(某地)活动), without a place
     the gazetteer lacks (某某区福民工程), and an event without its 活动/仪式."""
     forms = [bare, *(full[p:] for p in points[:-1]), full]
