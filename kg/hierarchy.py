@@ -42,7 +42,11 @@ _REPORT_VERBS = (
 _VERB = re.compile("|".join(_REPORT_VERBS))
 # what may stand between a cut and the body: conjunctions, prepositions
 _LEAD = re.compile(r"^(?:及|和|与|同|在|向|对|由|为|的|、|，|,|与会)+")
-_HEAD = re.compile(r"^(?:[(（](?!.*[)）])|第?[一二三四五六七八九十]+届(?=[市县区省]))+")
+# an unclosed bracket, a term number (七届市委), the day of a date run into a relative
+# name (8月2日旗委: no division is named 日)
+_HEAD = re.compile(
+    r"^(?:[(（](?!.*[)）])|第?[一二三四五六七八九十]+届(?=[市县区省])|日(?=[省市县区州旗盟]))+")
+_DOUBLED = re.compile(r"^(.{1,9}?([省市县区旗]))\2(?!场|民|域|级|内|外)(?=.)")
 _TERM = re.compile(r"(?<=[省市县区州旗])第?[一二三四五六七八九十]+届(?=人大|人民代表大会|政协)")
 # a person's name inside a body's name is the report's when a title or a word for a
 # person comes right before it (局长某某及发改委, 会员某某漯河市人大)
@@ -53,6 +57,8 @@ _PARTY = ("中国共产党", "中共", "共青团")
 # bureaus under vertical management (their parent is the body above, not the government)
 _VERTICAL = ("税务局", "气象局", "烟草专卖局", "邮政管理局", "海关", "调查队", "银保监分局",
              "金融监管分局", "铁路局", "电力公司", "供电公司")
+# what opens a relative name, completed with the page's place (市委 -> 漯河市委)
+_RELATIVE_HEADS = ("自治区", "省", "市", "县", "区", "州", "旗", "盟")
 _GOV_BODY = ("委", "政府", "人大", "政协", "局", "厅", "办公室", "管委会", "工委", "常委会",
              "法院", "检察院", "监委", "纪委", "办", "部")
 
@@ -70,7 +76,7 @@ def clean_name(name: str, persons: Collection[str]) -> str:
     for p in persons:
         if len(p) >= 2 and p not in places:
             i = name.rfind(p)
-            if i > 0 and _TITLED.search(name[:i]):
+            if (i > 0 and _TITLED.search(name[:i])) or (i == 0 and _opens_body(name[len(p):])):
                 cut = max(cut, i + len(p))
     if not cut:
         return name
@@ -78,6 +84,18 @@ def clean_name(name: str, persons: Collection[str]) -> str:
     if len(rest) < 2 or not rest.endswith(_body_suffixes()):
         return ""
     return rest
+
+
+def _opens_body(rest: str) -> bool:
+    """What follows a person's name that opens a name is another body: a conjunction
+    (某某及某某管委会), a party or a division (某某九三学社某省委: a caption's name and
+    post run together)."""
+    if rest[:1] in "及和与、":
+        return True
+    if rest.startswith(_party_prefixes()):
+        return True
+    by_name = lexicon.divisions_by_name()
+    return any(rest[:k] in by_name for k in range(2, min(len(rest), 8)))
 
 
 @lru_cache(maxsize=1)
@@ -93,6 +111,9 @@ def normal(label: str) -> str:
             label = label[len(p):]
             break
     label = _TERM.sub("", label.replace("人民政府", "政府"))  # 南阳市六届政协 = 南阳市政协
+    doubled = _DOUBLED.match(label)  # 某县县发改局: the county, then its 县发改局
+    if doubled and doubled.group(1) in lexicon.divisions_by_name():
+        label = label[: doubled.end(1)] + label[doubled.end():]
     return re.sub(r"([省市县区州旗])委员会$", r"\1委", label)
 
 
@@ -151,6 +172,63 @@ def leading_division(label: str, city: str | None) -> tuple[lexicon.Division, st
         found = (hit[0], label[:hit[1]])
         pos = hit[1]
     return found
+
+
+@cache
+def _national_heads() -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Full names of national bodies (not media), and what opens the name of a part of
+    one: a national body of government, 中央, 中共中央, a democratic party's 中央."""
+    bodies = {full for full, kind in lexicon.national_orgs().values() if kind != "media"}
+    heads = {full for full, kind in lexicon.national_orgs().values() if kind == "gov"}
+    heads.update(("中共中央", "中央", "全国"))
+    heads.update(p + "中央" for p in _party_prefixes() if p not in _PARTY)
+    return tuple(sorted(bodies)), tuple(sorted(heads, key=lambda h: (-len(h), h)))
+
+
+@lru_cache(maxsize=1 << 16)
+def national_body(label: str) -> bool:
+    """A national body or a part of one (国务院办公厅, 九三学社中央办公厅): its place is
+    the country."""
+    bodies, heads = _national_heads()
+    if label in bodies:
+        return True
+    for h in heads:
+        if label.startswith(h) and len(label) > len(h):
+            return label.endswith(_body_suffixes())
+    return False
+
+
+_DEPARTMENT = ("局", "委", "办", "厅", "办公室")
+
+
+@lru_cache(maxsize=1 << 16)
+def listed_name(before: str, name: str) -> str | None:
+    """The full name of a department written bare right after another body in a list,
+    which shares that body's place (区发改委、财政局 -> 区财政局; 某县委组织部、宣传部 ->
+    某县委宣传部; 县委办、政府办 -> 县政府办); None when `name` names its own place or is
+    not a department."""
+    if not 3 <= len(name) <= 10 or not name.endswith((*_DEPARTMENT, "部")):
+        return None
+    if (name.startswith((*_RELATIVE_HEADS, *_party_prefixes(), "党", "国", "中", "全"))
+            or name.endswith("党委") or national_body(name)
+            or name in lexicon.national_orgs() or leading_division(name, None)):
+        return None
+    found = leading_division(normal(before), None)
+    if found is not None:
+        prefix = found[1]
+    elif before[:1] in "省市县区" and not before.startswith(("市场", "区域")):
+        prefix = before[:1]
+    else:
+        return None
+    rest = normal(before)[len(prefix):]
+    if rest.startswith("委") and len(rest) > 1 and not rest.startswith("委员会"):
+        if name.startswith(("政府", "人大", "政协")):
+            return prefix + name  # 县委办、政府办
+        return prefix + "委" + name if name.endswith("部") else None
+    if (rest.endswith(_DEPARTMENT) and len(rest) >= 3 and not name.endswith("部")
+            and not rest.startswith(("人大", "政协", "纪委", "监委"))):
+        return prefix + name  # 区发改委、财政局
+    return None
 
 
 def _inside(code: str, ancestor: str) -> bool:
@@ -231,6 +309,9 @@ def place_bodies(
             for a in e.articles:
                 local.setdefault((a, e.label), e.key)
     longest = max((len(label) for _, label in local), default=0)
+    # the country's node, when the pages name it: national bodies are located there
+    country = next((e.key for e in entities.values()
+                    if e.kind == "place" and e.level == "country" and e.label == "中国"), None)
 
     for key in list(entities):
         e = entities[key]
@@ -239,13 +320,17 @@ def place_bodies(
         if key.count("/") != 1:  # relative to a county the page leaves unnamed
             city = home(e)
             named = lexicon.divisions_by_name().get(city or "")
-            site = place_of(named[0], e, "") if named and not e.sites else None
+            # a county's or district's body lies in the city; a province's does not
+            below = not e.label.startswith(("省", "自治区"))
+            site = place_of(named[0], e, "") if named and below and not e.sites else None
             if site is not None:
                 e.sites.add(site)
             continue
         label = normal(e.label)
         found = leading_division(label, home(e))
         if found is None:
+            if not e.sites and country is not None and national_body(label):
+                e.sites.add(country)
             if not e.sites:
                 site = _local_place(label, e.articles, local, longest)
                 if site is not None:
@@ -304,7 +389,7 @@ def _written(e: Entity, prefix: str) -> bool:
     if not prefix:
         return False
     forms = set(e.alts)
-    completed = any(len(a) < len(e.label) and a[:1] in "省市县区州旗盟"
+    completed = any(len(a) < len(e.label) and a.startswith(_RELATIVE_HEADS)
                     and normal(e.label).endswith(normal(a)[1:]) for a in e.alts)
     if not completed:
         forms.add(e.label)

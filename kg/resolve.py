@@ -34,6 +34,7 @@ from kg.model import Extraction, Mention
 _RELATIVE_CITY = re.compile(r"^市(?!场|民|区|直)")
 _RELATIVE_PROVINCE = re.compile(r"^省(?!内|外|级)")
 _RELATIVE_LOCAL = re.compile(r"^(?:区|县|旗|州|盟|镇|乡)(?!域|级|内|外)")
+_RELATIVE_REGION = re.compile(r"^自治区(?!域|级|内|外)(?=.)")
 _IRI_UNSAFE = re.compile(r"[^\w\u3400-\u9fff-]")
 
 
@@ -194,13 +195,17 @@ def canonical_city(name: str) -> str:
 
 
 @lru_cache(maxsize=1 << 16)
-def _org_label(name: str, city: str | None, county: str | None) -> tuple[str, bool]:
-    """The organization's full name on a page of `city` about `county`, and whether
-    it is still relative (区委 with no district to anchor it: kept to its page)."""
+def _org_label(
+    name: str, city: str | None, county: str | None, province: str | None
+) -> tuple[str, bool]:
+    """The organization's full name on a page of `city` about `county` (in `province`),
+    and whether it is still relative (区委 with no district to anchor it, 省政府 with no
+    province: kept to its page)."""
     national = lexicon.national_orgs().get(name)
     if national is not None:  # 全国政协 -> 中国人民政治协商会议全国委员会
         return national[0], False
-    province = _province_of(city)
+    if province and province.endswith("自治区") and _RELATIVE_REGION.match(name):
+        return province + name[3:], False  # 自治区党委 on a page of an autonomous region
     if county and name[:1] in "县区旗" and county.endswith(name[0]) and len(name) > 1:
         label = county + name[1:]
     elif city and name[:1] in "州盟" and city.endswith(name[0]) and len(name) > 1:
@@ -213,7 +218,12 @@ def _org_label(name: str, city: str | None, county: str | None) -> tuple[str, bo
         label = province + name[1:]
     else:
         label = name
-    return label, bool(_RELATIVE_LOCAL.match(label) or (not city and _RELATIVE_CITY.match(label)))
+    return label, bool(
+        _RELATIVE_LOCAL.match(label)
+        or _RELATIVE_REGION.match(label)
+        or (not city and _RELATIVE_CITY.match(label))
+        or (not province and _RELATIVE_PROVINCE.match(label))
+    )
 
 
 @lru_cache(maxsize=1 << 16)
@@ -246,8 +256,10 @@ class _Article:
         self.page = a.page_digest
         self.art = article_key(ex)
         self.info = ArticleInfo(self.art, a.page, a.index, a.title, a.date, city, a.url, a.site)
-        self.county = _article_county(ex)
+        self.county = _article_county(ex, city)
+        self.province = _province_of(city) or _article_province(ex)
         self.persons = {m.name for m in ex.mentions if m.label == "person"}
+        self.listed = _listed_names(ex, self.persons)
         # key -> [kind, label, count, names, level, code], in the order first touched
         self.parts: dict[str, list[Any]] = {}
 
@@ -261,13 +273,16 @@ class _Article:
         return part
 
     def org(self, name: str) -> str | None:
-        name = hierarchy.clean_name(name, self.persons)
-        if not name:
+        written = hierarchy.clean_name(name, self.persons)
+        if not written:
             return None  # words of the report around a person, no body
-        label, local = _org_label(name, self.city, self.county)
+        name = self.listed.get(written, written)
+        label, local = _org_label(name, self.city, self.county, self.province)
         key = (f"org/{self.page[:8]}/{slug(label)}" if local
                else hierarchy.org_identity(f"org/{slug(label)}", label))
-        self.touch("org", key, label, name)
+        part = self.touch("org", key, label, written)
+        if name != written:
+            part[3].add(name)
         return key
 
     def place(self, m: Mention) -> str | None:
@@ -449,13 +464,47 @@ def fragment(ex: Extraction, city: str | None) -> Fragment:
     return Fragment(f.info, entities, tuple(memberships.values()), tuple(roles), tuple(links))
 
 
-def _article_county(ex: Extraction) -> str | None:
-    """The county or district an article is about: the only one it names."""
-    names = {
-        m.name
-        for m in ex.mentions
-        if m.label == "place" and m.kind == "county" and m.name.endswith(("县", "区", "旗"))
-    }
+def _article_county(ex: Extraction, city: str | None) -> str | None:
+    """The county or district an article is about: the only one it names in the home
+    city's province (a far county's name is most often read inside other words: a
+    housing estate's, a person's, 和 before 县妇联)."""
+    names = set()
+    for m in ex.mentions:
+        if m.label == "place" and m.kind == "county" and m.name.endswith(("县", "区", "旗")):
+            d = _division(m.name, city)
+            if d is None or not city or _within(d.code, city):
+                names.add(m.name)
+    return names.pop() if len(names) == 1 else None
+
+
+def _listed_names(ex: Extraction, persons: set[str]) -> dict[str, str]:
+    """Departments an article writes bare in a list after a body of a place, with the
+    full names they share its place by (区发改委、财政局、商务局: 财政局 -> 区财政局)."""
+    text = ex.article.text
+    orgs = sorted((m for m in ex.mentions if m.label == "org"), key=lambda m: m.start)
+    out: dict[str, str] = {}
+    before: str | None = None
+    end = -1
+    for m in orgs:
+        name = hierarchy.clean_name(m.name, persons)
+        if before is not None and text[end:m.start] == "、" and name:
+            full = hierarchy.listed_name(before, name)
+            if full is not None:
+                out.setdefault(name, full)
+                name = full
+        before, end = (name or None), m.end
+    return out
+
+
+def _article_province(ex: Extraction) -> str | None:
+    """The only province an article names, for a page whose city is unknown (河南省委、
+    省政府: the 省政府 is that province's)."""
+    names = set()
+    for m in ex.mentions:
+        if m.label == "place" and m.kind == "province":
+            d = _division(m.name, None)
+            if d is not None and d.level == "province":
+                names.add(d.name)
     return names.pop() if len(names) == 1 else None
 
 

@@ -12,12 +12,16 @@ temporary folder), a built output folder holding graph.ttl, or a Turtle file.
 Figures:
 - persons: labels carried by more than one person node (namesakes or split people);
 - party and government bodies (…委, …政府, …人大, …政协, …局, …厅, …办公室, …管委会,
-  …工委, …常委会) linked to a place by schema:location, directly or through a parent
-  (national bodies and their parts, whose place is the country, are not counted);
+  …工委, …常委会) linked to a place by schema:location, directly or through a parent;
+  national bodies and their parts count too (their place is the country, 中国); a
+  company's board (…董事局) is no party or government body and is not counted;
 - named bureaus (X市…局, X县…局) under X's government, and party departments
-  (X市委…部) under X's committee, by org:subOrganizationOf (directly or not);
+  (X市委…部) under X's committee, by org:subOrganizationOf (directly or not); bureaus
+  under vertical management (X市税务局: under the national administration, not the
+  city's government) are not counted; with --list, a bureau whose government no page
+  names says so;
 - organizations whose label holds a person's name, a title followed by a name, or a
-  verb of news reports.
+  verb of news reports (代表 as a verb: 代表团, a delegation, is a noun).
 """
 
 from __future__ import annotations
@@ -35,9 +39,15 @@ from rdflib.namespace import FOAF, ORG, RDF, RDFS
 from kg import lexicon
 from kg.namespace import SDO
 
+# not party or government bodies although their names end like one
+NOT_GOV = ("董事局",)
+# bureaus under vertical management: the body above is the national or provincial
+# administration, not the place's government (checked here, not taken from kg)
+VERTICAL = ("税务局", "气象局", "烟草专卖局", "邮政管理局", "铁路局", "地震局", "统计调查队",
+            "金融监管分局", "银保监分局", "海事局", "盐务局", "国家安全局")
 GOV_SUFFIXES = ("委", "政府", "人大", "政协", "局", "厅", "办公室", "管委会", "工委", "常委会")
 # verbs of news reports that never stand inside a body's name
-VERBS = ("代表(?!大会)", "带队", "主持", "出席", "召开", "调研", "考察", "视察", "讲话", "指出",
+VERBS = ("代表(?!大会|团)", "带队", "主持", "出席", "召开", "调研", "考察", "视察", "讲话", "指出",
          "强调", "参加", "表示", "会见", "看望", "慰问", "督导", "陪同", "率领", "带领",
          "听取", "部署", "要求", "走访", "深入", "来到", "前往")
 
@@ -108,16 +118,18 @@ def report(g: Graph, show: bool = False) -> list[tuple[str, int, int]]:
 
     national = {_norm(n) for n, _ in lexicon.national_orgs().values()}
     gov = sorted((o for o in orgs if label.get(o, "").endswith(GOV_SUFFIXES)
-                  and not _national(_norm(label[o]), national)),
+                  and not label[o].endswith(NOT_GOV)),
                  key=lambda o: label[o])
     unplaced = [o for o in gov if o not in located
                 and not any(a in located for a in _ancestors(o, parents))]
     rows.append(("party/government bodies linked to a place", len(gov) - len(unplaced),
                  len(gov)))
-    lists.append([label[o] for o in unplaced])
+    lists.append([label[o] + (" (national)" if _national(_norm(label[o]), national) else "")
+                  for o in unplaced])
 
     places = _places()
     norm_label = {o: _norm(label.get(o, "")) for o in orgs}
+    named = set(norm_label.values())
     for name, pattern, head in (
         ("named bureaus under their government", r"^({p})(?!委).+局$", "{p}政府"),
         ("party departments under their committee", r"^({p})委.+部$", "{p}委"),
@@ -127,12 +139,14 @@ def report(g: Graph, show: bool = False) -> list[tuple[str, int, int]]:
         rx = re.compile(pattern.format(p="|".join(map(re.escape, places))))
         for o in sorted(orgs, key=lambda o: norm_label[o]):
             m = rx.match(norm_label[o])
-            if not m:
+            if not m or norm_label[o].endswith(VERTICAL):
                 continue
             total += 1
             want = head.format(p=m.group(1))
             if any(norm_label.get(a) == want for a in _ancestors(o, parents)):
                 found += 1
+            elif want not in named:
+                missing.append(f"{label[o]} (no {want} in the graph)")
             else:
                 missing.append(label[o])
         rows.append((name, found, total))

@@ -213,6 +213,12 @@ def test_orgs_trades_are_no_brands(text: str) -> None:
         # a paper by its short name in its own dateline
         ("晨报讯(记者 王东)1月20日，", {"晨报"}),
         ("配合市委市政府中心工作。", {"市委", "市政府"}),
+        # the day of a date is no part of a relative name (but 日照 is a city)
+        ("★8月2日旗委副书记深入旗医院检查。", {"旗委", "旗医院"}),
+        ("同日旗委召开常委会。", {"旗委"}),
+        ("5日日照市委召开会议。", {"日照市委"}),
+        # a caption's name run into the party that opens the body's name
+        ("孙启航九三学社浙江省委副主委", {"九三学社浙江省委"}),
     ],
 )
 def test_orgs_found_exactly(text: str, names: set[str]) -> None:

@@ -92,8 +92,63 @@ def test_hierarchy_city_named_only_through_its_bodies_gets_its_place(tmp_path: P
     assert places["南阳市"].parents == {places["河南省"].key}
 
 
+def _place(r: Resolved, label: str) -> Entity:
+    [e] = [e for e in r.entities.values() if e.kind == "place" and e.label == label]
+    return e
+
+
+def test_hierarchy_county_bureaus_listed_bare_share_the_county(tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 5月6日，新野县政府召开经济运行分析会。新野县发改委、财政局、商务局主要负责人"
+        "汇报了一季度工作。县委办、政府办负责同志参加。\n",
+    )
+    county = _place(r, "新野县")
+    government = _org(r, "新野县政府")
+    assert government.sites == {county.key}  # the county's government lies in the county
+    for name in ("新野县发改委", "新野县财政局", "新野县商务局"):
+        bureau = _org(r, name)
+        assert bureau.parents == {government.key}  # under the county's government
+    assert "财政局" in _org(r, "新野县财政局").alts  # the written form is kept
+    assert _org(r, "新野县政府办").parents == {government.key}
+
+
+def test_hierarchy_relative_names_of_regions_and_provinces(tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 柳州市委书记孙启航主持会议，传达学习自治区党委全会精神。\n",
+        "本报讯 3月2日，河南省委、省政府召开全省经济工作会议。\n",
+    )
+    _org(r, "广西壮族自治区党委")
+    government = _org(r, "河南省政府")  # a page of no city: the province it names
+    assert government.sites == {_place(r, "河南省").key}
+    assert not any(e.label == "自治区党委" for e in r.entities.values())
+
+
+def test_hierarchy_national_body_lies_in_the_country_when_named(tmp_path: Path) -> None:
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    r = _build(tmp_path / "a", "本报讯 国务院办公厅日前印发通知，部署中国各地做好防汛工作。\n")
+    assert _org(r, "国务院办公厅").sites == {_place(r, "中国").key}
+    r = _build(tmp_path / "b", "本报讯 国务院办公厅日前印发通知。\n")
+    assert not _org(r, "国务院办公厅").sites  # no node of the country is made
+
+
+def test_hierarchy_far_county_read_in_a_word_is_not_the_articles(tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 5月6日，兰考县召开工作会议。县委书记孙启航出席，县总工会和县妇联负责人参加。\n",
+    )
+    committee = _org(r, "兰考县委")  # 和县 (a county far away) is no second county here
+    assert committee.sites == {_place(r, "兰考县").key}
+
+
 @pytest.mark.parametrize(("written", "body"), [
     ("开封市委书记孙启航代表市委", "市委"),
+    ("孙启航及产业集聚区管委会", "产业集聚区管委会"),
+    ("孙启航九三学社浙江省委", "九三学社浙江省委"),
+    ("日旗委", "旗委"),
+    ("日照市委", "日照市委"),
     ("县委书记孙启航带队", ""),
     ("财政局局长孙启航及发改委", "发改委"),
     ("七届市委常委会", "市委常委会"),

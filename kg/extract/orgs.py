@@ -25,6 +25,8 @@ from kg.matcher import Matcher
 from kg.model import Mention
 from kg.tokenize import first_word, frequency, tag, words
 
+# what stands before 日 when it ends a date (8月2日, 同日, 次日), not a name
+_DAY_BEFORE = frozenset("0123456789０１２３４５６７８９同当次是今昨翌")
 # A suffix whose last character, followed by one of these, is part of another word
 # (局长, 委员, 会议, 部署, 办理, 处理, 队伍, 所在 ...).
 _BREAKS = {
@@ -564,6 +566,12 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
             first = first_word(text[start:s_end])
             if len(first) == 1 and tag(first) in _LEAD_TAGS:
                 start += 1
+        # `8月2日旗委`, `同日旗委`: the day of a date, not the start of a name (日照 is a city)
+        if 0 < start < m.start() and text[start] == "日" and text[start - 1] in _DAY_BEFORE:
+            start += 0 if starts_with_place(text[start:s_end]) else 1
+        # `某某九三学社某省委`: a caption's name run into the party that opens the body's
+        opens = min((h[0] for h in _parties().find(text[start : m.start()])), default=0)
+        start += opens
         # `19 个社区…中心`: a counted noun, not a name
         while 0 < start < m.start() and text[start] in "个所家座名" and text[start - 1] in _COUNT:
             start += 1
