@@ -404,7 +404,7 @@ def stats(graph: Path, top: int) -> None:
 
 
 _VIZ_TYPES = "person,org,place,program"  # = kg.render.DEFAULT_TYPES, without importing it
-_VIZ_MAX_NODES = 5000  # = kg.render.DEFAULT_MAX_NODES
+_VIZ_MAX_NODES = 250  # = kg.render.DEFAULT_MAX_NODES
 
 
 @cli.command()
@@ -418,7 +418,8 @@ _VIZ_MAX_NODES = 5000  # = kg.render.DEFAULT_MAX_NODES
 @click.option("--types", default=_VIZ_TYPES, show_default=True,
               help="Entity types to draw, comma-separated, from person,org,place,program,article.")
 @click.option("--max-nodes", type=click.IntRange(1), default=_VIZ_MAX_NODES, show_default=True,
-              help="Draw at most this many entities, the most connected ones (the page says so).")
+              help="Draw this many entities at first, the most connected ones; the page's "
+                   "search finds every other one and draws it with its neighbours.")
 def viz(graph: Path, out: Path | None, focus: str | None, depth: int | None, types: str,
         max_nodes: int) -> None:
     """Draw GRAPH (or a part of it) as one self-contained interactive HTML page.

@@ -1,41 +1,30 @@
 """Graph -> entity network -> one self-contained, explorable HTML page.
 
 The network is a small multigraph of our own (`Network`; `to_networkx` gives it as a
-networkx graph), and the page is our own template filled with its node and edge dicts in
-vis-network's format (the ones pyvis makes): vis-network's JS and CSS are inlined from the
-copy pyvis ships, read as files without importing pyvis (pyvis imports IPython),
-nothing is loaded from the network (pyvis' own in_line template still links bootstrap
-from a CDN), and a Content-Security-Policy forbids any remote request. Node positions are computed
-here, deterministically and in pure Python (numpy is not a dependency); the browser
-then runs a bounded physics pass over them and freezes it, or, above
-_PHYSICS_LIMIT connected nodes, draws them as they are, so that a 5,000-node page is
-usable about two seconds after it starts loading. The same graph gives byte-identical
-HTML.
-
-Page text (names, evidence sentences, headlines) only ever reaches the page as JSON in
-a data block with `<`, `>`, `&`, U+2028 and U+2029 escaped, and the page's script puts
-it into the DOM with `textContent`, never as markup.
+networkx graph). The page is kg/viz/static's template, filled by kg.viz with the network
+as JSON data: every entity, tie, post and article, so that the page's search finds any
+entity of the graph. It draws first a legible overview, the `max_nodes` most connected
+entities and the ties between them, laid out here deterministically in pure Python (numpy
+is not a dependency) and settled by a bounded physics pass in the browser; it lists
+unconnected entities beside the drawing, and draws an entity's neighbourhood when it is
+opened. vis-network is inlined from the copy pyvis ships, nothing is loaded from the
+network, and a Content-Security-Policy forbids any remote request. The same graph gives
+byte-identical HTML.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
 import math
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
-from importlib.util import find_spec
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, Union
-
-from markupsafe import Markup, escape
 
 from kg import vocab
 from kg.engine import gc_paused
+from kg.viz import fill_page
 
 if TYPE_CHECKING:
     import networkx as nx
@@ -85,7 +74,7 @@ EDGE_KINDS: tuple[EdgeKind, ...] = (
 EDGE_KIND = {e.key: e for e in EDGE_KINDS}
 
 DEFAULT_TYPES: tuple[str, ...] = ("person", "org", "place", "program")
-DEFAULT_MAX_NODES = 5000
+DEFAULT_MAX_NODES = 250  # entities a page draws first
 
 _TYPE_NAMES = {
     "person": "person", "persons": "person", "people": "person", "人物": "person",
@@ -485,18 +474,6 @@ def trim(nxg: Net, max_nodes: int, keep: Iterable[str] = ()) -> tuple[Net, int]:
     return nxg.subgraph(kept).copy(), len(nxg) - len(kept)
 
 
-def _trim_in_place(nxg: Net, max_nodes: int, keep: Iterable[str] = ()) -> int:
-    """`trim` on a graph nobody else holds: the dropped nodes are removed from it
-    (a copy of the kept part costs ten times as much). Returns how many were dropped."""
-    kept = _most_connected(nxg, max_nodes, keep)
-    if kept is None:
-        return 0
-    chosen = set(kept)
-    dropped = [n for n in nxg if n not in chosen]
-    nxg.remove_nodes_from(dropped)
-    return len(dropped)
-
-
 def _most_connected(nxg: Net, max_nodes: int,
                     keep: Iterable[str]) -> list[str] | None:
     """The nodes `trim` keeps, or None when it keeps them all."""
@@ -518,7 +495,7 @@ def _most_connected(nxg: Net, max_nodes: int,
 _FONT_PX = 14.0  # label font size at zoom 1; CJK glyphs are about one em wide
 _GAP = 90.0  # between packed components
 _PHYSICS_LIMIT = 1000  # with more connected nodes the browser draws our layout as it is
-_PHYSICS_WORK = 60000  # node-iterations of physics to settle a page, about a second
+_PHYSICS_WORK = 20000  # node-iterations of physics to settle a page, about half a second
 _ROW = 48.0  # height a node and its label need
 _SPIRAL_START = 1.6  # first leaf this many cells out, clear of its parent
 _PACK = 1.5  # subtree circle radius / radius of the area its labels need
@@ -676,37 +653,34 @@ def layout(nxg: Net, roots: Iterable[str] = ()) -> dict[str, tuple[float, float]
 
 
 # ---------------------------------------------------------------- page
+# The page (kg/viz/static, filled by kg.viz) carries every entity of the network, so that
+# its search finds any of them, but draws first only an overview: the most connected
+# entities and the ties between them. Opening an entity (a search hit, a link in the side
+# panel, a double click) draws it and its neighbours; unconnected entities are listed
+# beside the drawing. Data is written compactly: entities are referred to by their
+# place in the node list, articles by theirs in DATA.articles, and each post is written
+# once (the person's panel, the organization's and the edge's tooltip read it there).
+
+_EXPAND = 60  # neighbours a click draws at once (most connected first; the panel has more)
 
 
-def script_json(value: Any) -> Markup:
-    """JSON that is inert inside an HTML <script> element: `<`, `>`, `&`, U+2028 and
-    U+2029 are written as \\u escapes, so no text can close the element or start markup."""
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    for ch, esc in (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"),
-                    ("\u2028", "\\u2028"), ("\u2029", "\\u2029")):
-        text = text.replace(ch, esc)
-    return Markup(text)
-
-
-def _raw(text: str, element: str) -> Markup:
-    """Library code for a <script>/<style> element, with any `</script` or `</style`
-    inside it written as `<\\/...` (equivalent in JS strings, regexes and CSS)."""
-    return Markup(re.sub(rf"</(?={element})", r"<\\/", text, flags=re.IGNORECASE))
-
-
-def _vis_assets() -> tuple[str, str]:
-    """vis-network's JS and CSS, as pyvis ships them (found without importing pyvis)."""
-    spec = find_spec("pyvis")
-    if spec is None or not spec.submodule_search_locations:
-        raise RuntimeError("pyvis is not installed (graph pages inline its vis-network)")
-    lib = Path(next(iter(spec.submodule_search_locations))) / "templates" / "lib" / "vis-9.1.2"
-    return ((lib / "vis-network.min.js").read_text(encoding="utf-8"),
-            (lib / "vis-network.css").read_text(encoding="utf-8"))
-
-
-def _csp_hash(script: str) -> str:
-    digest = hashlib.sha256(script.encode("utf-8")).digest()
-    return "'sha256-" + base64.b64encode(digest).decode() + "'"
+def overview(nxg: Net, max_nodes: int, keep: Iterable[str] = ()) -> list[str]:
+    """The entities a page draws first, sorted: `keep` (the focus), then the most
+    connected, at most `max_nodes` in all, each tied to another one drawn (an entity whose
+    neighbours are all left out would float alone)."""
+    adj = _neighbours(nxg)
+    pinned = sorted(set(keep))
+    ranked = sorted((n for n in nxg.nodes if adj[n] and n not in pinned),
+                    key=lambda n: (-len(adj[n]), nxg.nodes[n]["label"], n))
+    room = max(0, max_nodes - len(pinned))
+    top = set(pinned) | set(ranked[:room])
+    chosen = {n for n in top if n in pinned or any(m in top for m in adj[n])}
+    for n in ranked[room:]:  # fill the room of those dropped with the next ones tied in
+        if len(chosen) >= max(max_nodes, len(pinned)):
+            break
+        if any(m in chosen for m in adj[n]):
+            chosen.add(n)
+    return sorted(chosen)
 
 
 def _round(v: float) -> float:
@@ -717,9 +691,10 @@ def _round(v: float) -> float:
 def to_html(g: Graph | Triples, *, focus: str | None = None, depth: int = 2,
             types: Sequence[str] = DEFAULT_TYPES, max_nodes: int = DEFAULT_MAX_NODES,
             title: str | None = None) -> str:
-    """A self-contained HTML page drawing `g`, an rdflib.Graph or its triples (or the
-    part of it within `depth` hops of the entity named `focus`, restricted to `types`,
-    at most `max_nodes` nodes).
+    """A self-contained HTML page of `g`, an rdflib.Graph or its triples (or of the part
+    of it within `depth` hops of the entity named `focus`), restricted to `types`. Every
+    entity is in the page and found by its search; the page draws first the focus and the
+    `max_nodes` most connected entities, and the rest when they are opened.
     Raises LookupError when `focus` names no entity (or too many)."""
     nxg: Net = to_network(g, types)
     total = len(nxg)
@@ -727,113 +702,115 @@ def to_html(g: Graph | Triples, *, focus: str | None = None, depth: int = 2,
     if focus is not None:
         focus_ids = find_nodes(nxg, focus)
         nxg = ego(nxg, focus_ids, depth)
-    before = len(nxg)
-    shown = nxg  # made here: trimmed where it is
-    dropped = _trim_in_place(shown, max_nodes, keep=focus_ids)
     if title:
         heading = title
     elif focus_ids:
-        names = "、".join(shown.nodes[f]["label"] for f in focus_ids[:3])
+        names = "、".join(nxg.nodes[f]["label"] for f in focus_ids[:3])
         heading = f"kg · {names} ({depth} 层 hops)"
     else:
         heading = "kg · knowledge graph"
-    notice = ""
-    if dropped:
-        notice = (f"只显示连接最多的 {len(shown):,} 个实体（共 {before:,} 个）。 "
-                  f"Showing the {len(shown):,} most connected of {before:,} entities "
-                  f"(--max-nodes {max_nodes}); use kg viz --focus NAME or --types to see the rest.")
-    return _page(shown, focus_ids, heading, notice, total)
+    return _page(nxg, focus_ids, heading, max_nodes, total)
 
 
-def _page(nxg: Net, focus_ids: Sequence[str], heading: str, notice: str, total: int) -> str:
-    """Our template filled with the nodes and edges of `nxg` as vis-network takes them
-    (the dicts pyvis' Node and Edge make: id, label, shape and the options given; from,
-    to, arrows "to" and the options given)."""
+def _page(nxg: Net, focus_ids: Sequence[str], heading: str, max_nodes: int,
+          total: int) -> str:
+    """kg.viz's page filled with `nxg`: its overview laid out here, every entity, tie,
+    post and article in the data blocks."""
     adj = _neighbours(nxg)
     arts: Mapping[str, Mapping[str, str]] = nxg.graph.get("articles", {})
-    pos = layout(nxg, roots=focus_ids)
-    moving = sum(1 for n in nxg.nodes if adj[n])  # unconnected nodes stay in their grid
-    nodes: list[dict[str, Any]] = []
-    edges: list[dict[str, Any]] = []
-    used_arts: set[str] = set()
-    for n in sorted(nxg.nodes):
-        d = nxg.nodes[n]
-        kind = KIND[d["kind"]]
-        x, y = pos[n]
-        facts = dict(d["facts"])
-        used_arts.update(facts.get("arts", []))
-        for key, idx in (("pos", 4), ("mem", 4)):
-            for row in facts.get(key, []):
-                used_arts.update(row[idx])
-        if "art" in facts:
-            used_arts.add(facts["art"])
-        nodes.append({"id": n, "label": d["label"], "shape": kind.shape, "color": kind.colour,
-                      "x": _round(x), "y": _round(y), "value": max(1, len(adj[n])),
-                      "kind": d["kind"], "alts": d["alts"], "facts": facts,
-                      "deg": len(adj[n]), "physics": bool(adj[n])})
-    for i, (a, b, d) in enumerate(sorted(nxg.edges(data=True),
-                                         key=lambda e: (e[0], e[1], e[2]["kind"]))):
-        ek = EDGE_KIND[d["kind"]]
-        # springs around a hub are longer, so that its edges' role labels have room
-        hub = max(len(adj[a]), len(adj[b]))
-        opts: dict[str, Any] = {"id": f"e{i}", "from": a, "to": b, "arrows": "to",
-                                "kind": d["kind"], "color": ek.colour, "dashes": ek.dashes,
-                                "length": min(320, max(120, 20 * hub))}
-        if d["kind"] == "member" and d["label"]:  # only roles are written on edges
-            opts["label"] = d["label"]
-        if d["facts"]:
-            opts["facts"] = d["facts"]
-            for _, _, src in d["facts"].get("ev", []):
-                used_arts.update(src)
-        edges.append(opts)
+    order = sorted(nxg.nodes)
+    ix = {n: i for i, n in enumerate(order)}
+    first = overview(nxg, max_nodes, keep=focus_ids)
+    pos = layout(nxg.subgraph(first), roots=focus_ids)
 
-    kinds_present = sorted({d["kind"] for _, d in nxg.nodes(data=True)},
-                           key=[k.key for k in KINDS].index)
-    counts = {k: sum(1 for _, d in nxg.nodes(data=True) if d["kind"] == k) for k in kinds_present}
-    edge_kinds = sorted({d["kind"] for _, _, d in nxg.edges(data=True)},
-                        key=[e.key for e in EDGE_KINDS].index)
+    used: set[str] = set()
+    for n in order:
+        facts = nxg.nodes[n]["facts"]
+        used.update(facts.get("arts", ()))
+        if "art" in facts:
+            used.add(facts["art"])
+        for key in ("pos", "mem"):
+            for row in facts.get(key, ()):
+                used.update(row[4])
+    art_ids = sorted(a for a in used if a in arts)
+    aix = {a: i for i, a in enumerate(art_ids)}
+
+    def refs(ids: Iterable[str]) -> list[int]:
+        return [aix[a] for a in ids if a in aix]
+
+    nodes: list[dict[str, Any]] = []
+    posts: list[list[Any]] = []  # [person, organization, role, evidence, articles, first, last]
+    for n in order:
+        d = nxg.nodes[n]
+        facts = d["facts"]
+        rec: dict[str, Any] = {"id": n, "label": d["label"], "kind": d["kind"],
+                               "deg": len(adj[n])}
+        if d["alts"]:
+            rec["alts"] = d["alts"]
+        shown = {k: facts[k] for k in ("lvl", "code", "n") if k in facts}
+        if facts.get("arts"):
+            shown["arts"] = refs(facts["arts"])
+        if facts.get("art") in aix:
+            shown["art"] = aix[facts["art"]]
+        if shown:
+            rec["facts"] = shown
+        if n in pos:
+            rec["x"], rec["y"] = _round(pos[n][0]), _round(pos[n][1])
+        nodes.append(rec)
+        # a person's posts: the organization by its place when it is in the page
+        for role, o, o_label, ev, src, seen_first, seen_last in facts.get("pos", ()):
+            posts.append([ix[n], ix.get(o, o_label), role, ev, refs(src), seen_first, seen_last])
+    for n in order:  # posts of people not in the page (--types without person)
+        for p, p_label, role, ev, src, seen_first, seen_last in (
+                nxg.nodes[n]["facts"].get("mem", ())):
+            if p not in ix:
+                posts.append([p_label, ix[n], role, ev, refs(src), seen_first, seen_last])
+    edges: list[list[Any]] = []
+    for a, b, d in sorted(nxg.edges(data=True), key=lambda e: (e[0], e[1], e[2]["kind"])):
+        edge = [ix[a], ix[b], d["kind"]]
+        if d["kind"] == "member" and d["label"]:  # only roles are written on edges
+            edge.append(d["label"])
+        edges.append(edge)
+
+    years = sorted({y for a in art_ids if (y := _year(arts[a].get("d", ""))) is not None})
     data = {
-        "articles": {a: dict(arts[a]) for a in sorted(used_arts) if a in arts},
-        "focus": list(focus_ids),
+        "articles": [[arts[a].get("h", ""), arts[a].get("f", ""), arts[a].get("d", "")]
+                     for a in art_ids],
+        "focus": [ix[f] for f in focus_ids],
+        "overview": [ix[n] for n in first],
+        "years": [years[0], years[-1]] if years else [],
+        "expand": _EXPAND,
+        "physicsLimit": _PHYSICS_LIMIT,
+        "kindOrder": [k.key for k in KINDS],
+        "edgeOrder": [e.key for e in EDGE_KINDS],
         "kinds": {k.key: {"zh": k.zh, "en": k.en, "colour": k.colour, "shape": k.shape}
                   for k in KINDS},
-        "edgeKinds": {e.key: {"zh": e.zh, "en": e.en} for e in EDGE_KINDS},
+        "edgeKinds": {e.key: {"zh": e.zh, "en": e.en, "colour": e.colour, "dashes": e.dashes}
+                      for e in EDGE_KINDS},
     }
-    vis_js, vis_css = _vis_assets()
-    js, app_js = _raw(vis_js, "script"), _raw(_APP_JS, "script")
-    legend = "".join(
-        _fill(_KIND_ITEM, key=k.key, zh=k.zh, en=k.en, count=counts[k.key],
-              symbol=Markup(_fill(_SYMBOLS.get(k.shape, _SYMBOLS["star"]), colour=k.colour)))
-        for k in (KIND[key] for key in kinds_present))
-    isolated = sum(1 for n in nxg.nodes if not adj[n])
-    years = _year_range(nxg)
-    return _fill(
-        _TEMPLATE, heading=heading, n_nodes=len(nodes), n_edges=nxg.number_of_edges(),
-        in_graph=Markup(_fill(_IN_GRAPH, total=total) if total != len(nodes) else ""),
-        notice=Markup(_fill(_NOTICE, notice=notice) if notice else ""),
-        kinds=Markup(legend),
-        isolated=Markup(_fill(_ISOLATED, count=isolated) if isolated else ""),
-        years=Markup(_fill(_YEARS, lo=years[0], hi=years[1]) if years else ""),
-        edge_kinds=Markup("".join(
-            _fill(_EDGE_ITEM, colour=e.colour, zh=e.zh, en=e.en,
-                  dashes=Markup(_DASHES if e.dashes else ""))
-            for e in (EDGE_KIND[key] for key in edge_kinds))),
-        data=script_json(data), nodes=script_json(nodes), edges=script_json(edges),
-        options=script_json(_options(moving, len(nxg))),
-        vis_js=js, vis_css=_raw(vis_css, "style"), app_js=app_js, page_css=Markup(_PAGE_CSS),
-        csp_scripts=Markup(" ".join(sorted({_csp_hash(str(js)), _csp_hash(str(app_js))}))),
-    )
-
-
-def _year_range(nxg: Net) -> list[int]:
-    """[first, last] year of the drawn entities' dated articles ([] when none is dated)."""
-    years = [y for n in nxg.nodes for y in nxg.nodes[n].get("facts", {}).get("y", ())]
-    return [min(years), max(years)] if years else []
+    moving = sum(1 for n in first if adj[n])
+    stats = f"{len(nxg):,} 实体 entities · {nxg.number_of_edges():,} 关系 relations"
+    if total != len(nxg):
+        stats += f" · {total:,} in the graph"
+    notice = ""
+    connected = sum(1 for n in order if adj[n])
+    if len(first) < connected:
+        notice = (f"先画出连接最多的 {len(first):,} 个实体（共 {len(nxg):,} 个），"
+                  "搜索可找到每一个。 "
+                  f"Drawn first: the {len(first):,} most connected of {len(nxg):,} entities "
+                  f"(--max-nodes {max_nodes}); search finds every one, and opening one "
+                  f"draws its neighbours.")
+    return fill_page(title=heading, stats=stats, notice=notice, blocks={
+        "data": data, "nodes": nodes, "edges": edges, "posts": posts,
+        "options": _options(moving, len(first))})
 
 
 def _options(moving: int, total: int) -> dict[str, Any]:
     """vis-network options: a bounded physics run from our layout, then frozen (by the
-    page's script), when `moving` nodes are few enough for it to take about a second."""
+    page's script), when `moving` nodes are few enough for it to take about a second.
+    Labels grow with an entity's connections and are hidden while they would be drawn
+    smaller than 8 px (hubs' names show at the overview's zoom, the rest as one zooms
+    in), role labels on edges below 9 px."""
     physics = 0 < moving <= _PHYSICS_LIMIT
     big = total > _PHYSICS_LIMIT
     font = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif'
@@ -856,15 +833,16 @@ def _options(moving: int, total: int) -> dict[str, Any]:
             "borderWidth": 1, "borderWidthSelected": 3,
             "font": {"face": font, "size": 14, "color": "#222", "strokeWidth": 3,
                      "strokeColor": "#ffffff"},
-            "scaling": {"min": 8, "max": 26,
-                        "label": {"enabled": True, "min": 14, "max": 19,
-                                  "drawThreshold": 5, "maxVisible": 26}},
+            "scaling": {"min": 8, "max": 30,
+                        "label": {"enabled": True, "min": 13, "max": 30,
+                                  "drawThreshold": 9, "maxVisible": 24}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},
             "smooth": False, "width": 1.2, "selectionWidth": 1.5,
             "font": {"face": font, "size": 12, "color": "#8a2f33", "strokeWidth": 3,
                      "strokeColor": "#ffffff", "align": "horizontal"},
+            "scaling": {"label": {"drawThreshold": 10}},
         },
     }
 
@@ -875,513 +853,3 @@ def dumps_json(g: Graph) -> str:
 
     nxg = to_networkx(g)
     return json.dumps(nx.node_link_data(nxg, edges="links"), ensure_ascii=False, sort_keys=True)
-
-
-# the page; every value is filled in as text escaped for HTML, or as a script or style
-# block made safe by _raw / script_json
-_TEMPLATE = """<!DOCTYPE html>
-<html lang="zh">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta http-equiv="Content-Security-Policy" content="default-src 'none'; \
-script-src {csp_scripts}; style-src 'unsafe-inline'; img-src data:; font-src data:">
-<meta name="generator" content="kg (pyvis, vis-network 9.1.2)">
-<title>{heading}</title>
-<style>{vis_css}</style>
-<style>{page_css}</style>
-</head>
-<body>
-<div id="kg-app">
-<aside id="kg-side">
-<header>
-<h1>{heading}</h1>
-<p class="kg-stats">{n_nodes} 实体 entities · {n_edges} 关系 relations{in_graph}</p>
-{notice}
-</header>
-<div class="kg-search">
-<input id="kg-search" type="search" placeholder="搜索名称 search a name" autocomplete="off" \
-aria-label="search a name">
-<ol id="kg-results"></ol>
-</div>
-<section id="kg-legend" aria-label="legend">
-<h2>图例 legend</h2>
-<ul class="kg-types">
-{kinds}{isolated}</ul>
-<ul class="kg-edges">
-{edge_kinds}</ul>{years}
-<p class="kg-hint">大小 = 关系数 size = connections. 点击节点 click a node: its neighbourhood \
-and facts; click empty space to reset.</p>
-<button type="button" id="kg-reset">重置 reset view</button>
-</section>
-<section id="kg-panel" aria-live="polite"><p class="kg-hint">点击节点查看详情 \
-Click a node to see its facts.</p></section>
-</aside>
-<main id="kg-network"></main>
-</div>
-<script type="application/json" id="kg-data">{data}</script>
-<script type="application/json" id="kg-nodes">{nodes}</script>
-<script type="application/json" id="kg-edges">{edges}</script>
-<script type="application/json" id="kg-options">{options}</script>
-<script>{vis_js}</script>
-<script>{app_js}</script>
-</body>
-</html>
-"""
-_IN_GRAPH = " · {total} in the graph"
-_NOTICE = '<p class="kg-notice" id="kg-notice">{notice}</p>'
-_KIND_ITEM = (
-    '<li><label><input type="checkbox" data-kind="{key}" checked>'
-    '<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true">{symbol}</svg>'
-    '<span>{zh} {en}</span><span class="kg-count">{count}</span></label></li>\n'
-)
-_SYMBOLS = {
-    "dot": '<circle cx="8" cy="8" r="6" fill="{colour}"/>',
-    "square": '<rect x="2" y="2" width="12" height="12" fill="{colour}"/>',
-    "triangle": '<polygon points="8,1 15,14 1,14" fill="{colour}"/>',
-    "diamond": '<polygon points="8,1 15,8 8,15 1,8" fill="{colour}"/>',
-    "star": '<polygon points="8,1 10,6 15,6 11,9 13,15 8,11 3,15 5,9 1,6 6,6" '
-            'fill="{colour}"/>',
-}
-_YEARS = (
-    '<div class="kg-years"><label>年份 years <input type="number" id="kg-from" min="{lo}" '
-    'max="{hi}" value="{lo}" aria-label="from year"></label> – <input type="number" '
-    'id="kg-to" min="{lo}" max="{hi}" value="{hi}" aria-label="to year"></div>'
-)
-_ISOLATED = (
-    '<li><label><input type="checkbox" id="kg-isolated" checked>'
-    '<span class="kg-iso">无关系 unconnected</span><span class="kg-count">{count}</span>'
-    '</label></li>\n'
-)
-_EDGE_ITEM = (
-    '<li><svg width="26" height="10" viewBox="0 0 26 10" aria-hidden="true">'
-    '<line x1="1" y1="5" x2="25" y2="5" stroke="{colour}" stroke-width="2"{dashes}/></svg>'
-    '<span>{zh} {en}</span></li>\n'
-)
-_DASHES = ' stroke-dasharray="4 3"'
-
-
-def _fill(text: str, **values: object) -> str:
-    """`text.format` with every value escaped for HTML (markup made safe already, such
-    as script_json's, is kept as it is)."""
-    return text.format(**{k: escape(v) for k, v in values.items()})
-
-
-_PAGE_CSS = """
-html, body { margin: 0; height: 100%; }
-body { font: 14px/1.45 "Noto Sans CJK SC", "Source Han Sans SC", "PingFang SC",
-  "Microsoft YaHei", system-ui, sans-serif; color: #222; background: #fff; }
-#kg-app { display: flex; height: 100vh; }
-#kg-side { flex: 0 0 300px; width: 300px; box-sizing: border-box; overflow-y: auto;
-  border-right: 1px solid #ddd; background: #fafafa; padding: 10px 12px; }
-#kg-network { flex: 1 1 auto; position: relative; min-width: 0; height: 100vh; }
-h1 { font-size: 17px; margin: 0 0 2px; word-break: break-all; }
-h2 { font-size: 13px; margin: 10px 0 4px; color: #555; font-weight: 600; }
-.kg-stats { margin: 0; color: #666; font-size: 12px; }
-.kg-notice { margin: 6px 0; padding: 6px 8px; background: #fff4d6; border: 1px solid #e8c66a;
-  border-radius: 4px; font-size: 12px; }
-.kg-search { position: relative; margin-top: 10px; }
-#kg-search { width: 100%; box-sizing: border-box; padding: 6px 8px; font: inherit;
-  border: 1px solid #bbb; border-radius: 4px; }
-#kg-results { list-style: none; margin: 2px 0 0; padding: 0; }
-#kg-results button { display: block; width: 100%; text-align: left; border: 0;
-  background: #fff; padding: 4px 8px; font: inherit; cursor: pointer;
-  border-bottom: 1px solid #eee; }
-#kg-results button:hover, #kg-results button:focus { background: #e8f0fb; }
-.kg-hint { color: #777; font-size: 11px; }
-.kg-sw { display: inline-block; width: 9px; height: 9px; margin-right: 6px; border-radius: 2px; }
-ul.kg-types, ul.kg-edges { list-style: none; margin: 0; padding: 0; }
-ul.kg-types label, ul.kg-edges li { display: flex; align-items: center; gap: 6px;
-  padding: 1px 0; cursor: pointer; }
-ul.kg-edges li { cursor: default; font-size: 12px; color: #444; }
-.kg-count { margin-left: auto; color: #777; font-size: 12px; }
-.kg-iso { color: #555; }
-.kg-hint { color: #777; font-size: 12px; margin: 6px 0; }
-#kg-reset { font: inherit; font-size: 12px; padding: 3px 10px; border: 1px solid #bbb;
-  border-radius: 4px; background: #fff; cursor: pointer; }
-#kg-panel { margin-top: 12px; border-top: 1px solid #ddd; padding-top: 6px; }
-#kg-panel h2.kg-title { font-size: 17px; color: #111; margin: 4px 0; }
-#kg-panel .kg-kind { color: #555; font-size: 12px; }
-#kg-panel ul { margin: 2px 0 6px; padding-left: 16px; }
-#kg-panel li { margin: 2px 0; }
-#kg-panel blockquote { margin: 2px 0 4px; padding: 2px 6px; border-left: 3px solid #ddd;
-  color: #444; font-size: 12px; background: #fff; }
-#kg-panel .kg-src, #kg-panel .kg-iri { color: #777; font-size: 11px; word-break: break-all; }
-.kg-link { border: 0; background: none; padding: 0; color: #1f5fa8; cursor: pointer;
-  font: inherit; text-decoration: underline dotted; }
-.vis-tooltip { max-width: 360px; white-space: normal !important; font: 12px/1.4
-  "Noto Sans CJK SC", "Source Han Sans SC", sans-serif !important; background: #fff !important;
-  border: 1px solid #bbb !important; padding: 6px 8px !important; }
-.kg-tip b { font-size: 13px; }
-.kg-tip .kg-muted { color: #666; }
-.kg-when { color: #555; font-size: 12px; font-variant-numeric: tabular-nums; }
-.kg-years { margin: 6px 0; font-size: 13px; }
-.kg-years input { width: 5em; }
-"""
-
-_APP_JS = r"""
-(function () {
-  "use strict";
-  function json(id) { return JSON.parse(document.getElementById(id).textContent); }
-  var DATA = json("kg-data"), NODES = json("kg-nodes"), EDGES = json("kg-edges");
-  var OPTIONS = json("kg-options");
-  var FADED = { background: "#eeeeee", border: "#dddddd",
-                highlight: { background: "#eeeeee", border: "#999999" } };
-  var EDGE_FONT = "#8a2f33", NODE_FONT = "#222222";
-  var byId = {}, edgeById = {}, adj = {};
-  NODES.forEach(function (n) {
-    byId[n.id] = n; adj[n.id] = [];
-    n.baseColor = { background: n.color, border: shade(n.color),
-                    highlight: { background: n.color, border: "#111111" },
-                    hover: { background: n.color, border: "#111111" } };
-  });
-  EDGES.forEach(function (e) {
-    edgeById[e.id] = e;
-    e.baseColor = { color: e.color, highlight: "#333333", hover: "#555555", opacity: 0.9 };
-    if (adj[e.from] && adj[e.to]) { adj[e.from].push(e.id); adj[e.to].push(e.id); }
-  });
-
-  function shade(hex) {
-    var v = parseInt(hex.slice(1), 16), r = (v >> 16) & 255, g = (v >> 8) & 255, b = v & 255;
-    function f(c) { return ("0" + Math.round(c * 0.72).toString(16)).slice(-2); }
-    return "#" + f(r) + f(g) + f(b);
-  }
-  // every piece of page text goes through textContent: it can never become markup
-  function el(tag, cls, text) {
-    var e = document.createElement(tag);
-    if (cls) { e.className = cls; }
-    if (text !== undefined && text !== null) { e.textContent = String(text); }
-    return e;
-  }
-  function kindName(k) { var d = DATA.kinds[k]; return d ? d.zh + " " + d.en : k; }
-  function cut(s, n) { s = String(s || ""); return s.length > n ? s.slice(0, n - 1) + "…" : s; }
-  function base(path) { return String(path || "").split("/").pop(); }
-  function artText(id) {
-    var a = DATA.articles[id] || {}, file = base(a.f);
-    var text = a.h ? a.h + (file ? " (" + file + ")" : "") : (file || id);
-    return text + (a.d ? " " + a.d : "");
-  }
-
-  function nodeTip(n) {
-    var t = el("div", "kg-tip"), f = n.facts || {};
-    t.appendChild(el("b", null, n.label));
-    t.appendChild(el("div", "kg-muted", kindName(n.kind) + (f.lvl ? " · " + f.lvl : "") +
-                     " · " + n.deg + " 关系 connections"));
-    if (n.alts && n.alts.length) {
-      t.appendChild(el("div", null, "别名 aliases: " + cut(n.alts.join("、"), 120)));
-    }
-    (f.pos || []).slice(0, 4).forEach(function (p) {
-      t.appendChild(el("div", null, "职务 " + p[0] + (p[2] ? " · " + p[2] : "")));
-    });
-    (f.mem || []).slice(0, 4).forEach(function (m) {
-      t.appendChild(el("div", null, "成员 " + m[1] + " · " + m[2]));
-    });
-    var first = (f.pos && f.pos[0]) || (f.mem && f.mem[0]);
-    if (first && first[3]) { t.appendChild(el("div", "kg-muted", "“" + cut(first[3], 140) + "”")); }
-    var src = (first && first[4][0]) || (f.arts && f.arts[0]) || f.art;
-    if (src) { t.appendChild(el("div", "kg-muted", "来源 source: " + cut(artText(src), 90))); }
-    return t;
-  }
-  function edgeTip(e) {
-    var t = el("div", "kg-tip"), k = DATA.edgeKinds[e.kind];
-    t.appendChild(el("b", null, byId[e.from].label + " → " + (e.label || k.zh) + " → " +
-                     byId[e.to].label));
-    t.appendChild(el("div", "kg-muted", k.zh + " " + k.en));
-    ((e.facts && e.facts.ev) || []).slice(0, 3).forEach(function (r) {
-      t.appendChild(el("div", null, r[0] + ": “" + cut(r[1], 140) + "”"));
-      if (r[2][0]) {
-        t.appendChild(el("div", "kg-muted", "来源 source: " + cut(artText(r[2][0]), 90)));
-      }
-    });
-    return t;
-  }
-
-  // vis-network gets the drawing fields only: it copies every field of every item
-  var nodes = new vis.DataSet(NODES.map(function (n) {
-    return { id: n.id, label: n.label, shape: n.shape, color: n.baseColor, x: n.x, y: n.y,
-             value: n.value, physics: n.physics };
-  }));
-  var edges = new vis.DataSet(EDGES.map(function (e) {
-    return { id: e.id, from: e.from, to: e.to, label: e.label, arrows: e.arrows,
-             color: e.baseColor, dashes: e.dashes, length: e.length };
-  }));
-  var container = document.getElementById("kg-network");
-  var network = new vis.Network(container, {}, OPTIONS);
-  var faded = false;
-
-  // tooltips are built when first hovered, which keeps start-up fast on big graphs
-  network.on("hoverNode", function (p) {
-    var n = byId[p.node];
-    if (n && !n.tipDone) { n.tipDone = true; nodes.update({ id: n.id, title: nodeTip(n) }); }
-  });
-  network.on("hoverEdge", function (p) {
-    var e = edgeById[p.edge];
-    if (e && !e.tipDone) { e.tipDone = true; edges.update({ id: e.id, title: edgeTip(e) }); }
-  });
-
-  function highlight(id) {
-    var keep = {}, ekeep = {};
-    keep[id] = true;
-    adj[id].forEach(function (eid) {
-      var e = edgeById[eid];
-      ekeep[eid] = keep[e.from] = keep[e.to] = true;
-    });
-    nodes.update(NODES.map(function (n) {
-      return keep[n.id] ? { id: n.id, color: n.baseColor, font: { color: NODE_FONT } }
-        : { id: n.id, color: FADED, font: { color: "rgba(0,0,0,0.18)" } };
-    }));
-    edges.update(EDGES.map(function (e) {
-      return ekeep[e.id] ? { id: e.id, color: e.baseColor, font: { color: EDGE_FONT } }
-        : { id: e.id, color: { color: "#e3e3e3", opacity: 0.5 }, font: { color: "rgba(0,0,0,0)" } };
-    }));
-    faded = true;
-  }
-  function unhighlight() {
-    if (!faded) { return; }
-    nodes.update(NODES.map(function (n) {
-      return { id: n.id, color: n.baseColor, font: { color: NODE_FONT } };
-    }));
-    edges.update(EDGES.map(function (e) {
-      return { id: e.id, color: e.baseColor, font: { color: EDGE_FONT } };
-    }));
-    faded = false;
-  }
-
-  // the side panel: the selected entity's facts
-  var panel = document.getElementById("kg-panel");
-  function link(id, text) {
-    var b = el("button", "kg-link", text);
-    b.type = "button";
-    b.addEventListener("click", function () { select(id, true, true); });
-    return b;
-  }
-  function sources(parent, ids) {
-    (ids || []).forEach(function (a) {
-      parent.appendChild(el("div", "kg-src", "来源 " + artText(a)));
-    });
-  }
-  function showPanel(id) {
-    var n = byId[id], f = n.facts || {};
-    panel.textContent = "";
-    panel.appendChild(el("h2", "kg-title", n.label));
-    panel.appendChild(el("div", "kg-kind", kindName(n.kind) + (f.lvl ? " · " + f.lvl : "") +
-      (f.code ? " · " + f.code : "") + (f.n ? " · 提及 " + f.n + " 次 mentions" : "")));
-    if (n.alts && n.alts.length) {
-      panel.appendChild(el("h2", null, "别名 aliases"));
-      panel.appendChild(el("div", "kg-alts", n.alts.join("、")));
-    }
-    function facts(title, rows, render) {
-      if (!rows || !rows.length) { return; }
-      panel.appendChild(el("h2", null, title));
-      var ul = el("ul");
-      rows.forEach(function (r) { var li = el("li"); render(li, r); ul.appendChild(li); });
-      panel.appendChild(ul);
-    }
-    function when(first, last) {
-      return first ? first + (last && last !== first ? " – " + last : "") : "";
-    }
-    facts("职务 positions", f.pos, function (li, p) {
-      if (p[5]) { li.appendChild(el("div", "kg-when", when(p[5], p[6]))); }
-      li.appendChild(el("b", null, p[0]));
-      if (p[2]) {
-        li.appendChild(document.createTextNode(" · "));
-        li.appendChild(byId[p[1]] ? link(p[1], p[2]) : el("span", null, p[2]));
-      }
-      if (p[3]) { li.appendChild(el("blockquote", null, p[3])); }
-      sources(li, p[4]);
-    });
-    facts("成员 members", f.mem, function (li, m) {
-      li.appendChild(byId[m[0]] ? link(m[0], m[1]) : el("span", null, m[1]));
-      li.appendChild(document.createTextNode(" · "));
-      li.appendChild(el("b", null, m[2]));
-      if (m[5]) { li.appendChild(el("span", "kg-when", " " + when(m[5], m[6]))); }
-      if (m[3]) { li.appendChild(el("blockquote", null, m[3])); }
-      sources(li, m[4]);
-    });
-    var rel = adj[id].map(function (eid) { return edgeById[eid]; })
-      .filter(function (e) { return e.kind !== "member"; });
-    facts("关系 relations", rel, function (li, e) {
-      var out = e.from === id, other = out ? e.to : e.from, k = DATA.edgeKinds[e.kind];
-      li.appendChild(el("span", "kg-kind", (out ? "" : "← ") + k.zh + (out ? " → " : " ")));
-      li.appendChild(link(other, byId[other].label));
-    });
-    facts("来源 sources", f.arts, function (li, a) { li.textContent = artText(a); });
-    if (f.art) { panel.appendChild(el("div", "kg-src", artText(f.art))); }
-    panel.appendChild(el("div", "kg-iri", n.id));
-  }
-
-  // type filters and the unconnected-entities switch
-  var boxes = Array.prototype.slice.call(document.querySelectorAll("input[data-kind]"));
-  var iso = document.getElementById("kg-isolated");
-  // the year range: entities and posts seen in articles of those years
-  var from = document.getElementById("kg-from"), to = document.getElementById("kg-to");
-  function inYears(ys, lo, hi) {
-    if (!ys) { return false; }
-    for (var i = 0; i < ys.length; i++) { if (ys[i] >= lo && ys[i] <= hi) { return true; } }
-    return false;
-  }
-  function yearRange() {
-    if (!from || !to) { return null; }
-    var lo = parseInt(from.value, 10), hi = parseInt(to.value, 10);
-    var min = parseInt(from.min, 10), max = parseInt(to.max, 10);
-    if (isNaN(lo)) { lo = min; }
-    if (isNaN(hi)) { hi = max; }
-    return lo <= min && hi >= max ? null : [lo, hi];
-  }
-  function applyFilters() {
-    var on = {}, showIso = !iso || iso.checked, range = yearRange();
-    boxes.forEach(function (b) { on[b.getAttribute("data-kind")] = b.checked; });
-    nodes.update(NODES.map(function (n) {
-      var out = range && !inYears((n.facts || {}).y, range[0], range[1]);
-      return { id: n.id, hidden: !on[n.kind] || (!showIso && n.deg === 0) || !!out };
-    }));
-    edges.update(EDGES.filter(function (e) { return e.kind === "member"; }).map(function (e) {
-      var ys = e.facts && e.facts.y;
-      return { id: e.id, hidden: !!(range && ys && !inYears(ys, range[0], range[1])) };
-    }));
-  }
-  boxes.forEach(function (b) { b.addEventListener("change", applyFilters); });
-  if (iso) { iso.addEventListener("change", applyFilters); }
-  [from, to].forEach(function (i) { if (i) { i.addEventListener("change", applyFilters); } });
-
-  function select(id, fade, move) {
-    var n = byId[id];
-    if (!n) { return; }
-    var box = boxes.filter(function (b) { return b.getAttribute("data-kind") === n.kind; })[0];
-    if ((box && !box.checked) || (iso && !iso.checked && n.deg === 0)) {
-      if (box) { box.checked = true; }
-      if (iso && n.deg === 0) { iso.checked = true; }
-      applyFilters();
-    }
-    network.selectNodes([id]);
-    if (fade) { highlight(id); } else { unhighlight(); }
-    showPanel(id);
-    if (move) {
-      network.focus(id, { scale: Math.max(network.getScale(), 1), animation: { duration: 400 } });
-    }
-  }
-  network.on("click", function (p) {
-    if (p.nodes.length) { select(p.nodes[0], true, false); }
-    else if (!p.edges.length) { unhighlight(); }
-  });
-
-  // search: exact name, exact alias, name prefix, then any part of a name or an alias
-  var input = document.getElementById("kg-search");
-  var results = document.getElementById("kg-results");
-  var SEP = "\u0001";
-  function squash(s) { return String(s).replace(/\s+/g, "").toLowerCase(); }
-  var index = NODES.map(function (n) {  // spaces ignored, as OCR puts them inside names
-    return { id: n.id, label: squash(n.label),
-             alts: SEP + (n.alts || []).map(squash).join(SEP) + SEP };
-  });
-  function rank(r, q) {
-    if (r.label === q) { return 0; }
-    if (r.alts.indexOf(SEP + q + SEP) >= 0) { return 1; }
-    var at = r.label.indexOf(q);
-    return at === 0 ? 2 : at > 0 ? 3 : r.alts.indexOf(q) >= 0 ? 4 : -1;
-  }
-  function search(q) {
-    q = squash(q);
-    if (!q) { return []; }
-    var hits = [];
-    index.forEach(function (r) {
-      var s = rank(r, q);
-      if (s >= 0) { hits.push([s, r.label.length, r.label, r.id]); }
-    });
-    hits.sort(function (a, b) {
-      return a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0);
-    });
-    return hits.slice(0, 12).map(function (h) { return h[3]; });
-  }
-  // what tells namesakes apart in a list of hits: a person's post attested most often
-  function mainPost(n) {
-    var pos = (n.facts && n.facts.pos) || [], best = null;
-    pos.forEach(function (p) {
-      if (!best || p[4].length > best[4].length) { best = p; }
-    });
-    return best ? (best[2] || "") + best[0] : "";
-  }
-  function showResults() {
-    results.textContent = "";
-    search(input.value).forEach(function (id) {
-      var n = byId[id], li = el("li"), b = el("button"), sw = el("span", "kg-sw");
-      b.type = "button";
-      sw.style.background = DATA.kinds[n.kind].colour;
-      b.appendChild(sw);
-      b.appendChild(document.createTextNode(n.label));
-      var post = mainPost(n);
-      if (post) { b.appendChild(el("span", "kg-hint", " · " + post)); }
-      b.addEventListener("click", function () { select(id, true, true); });
-      li.appendChild(b);
-      results.appendChild(li);
-    });
-  }
-  input.addEventListener("input", showResults);
-  input.addEventListener("keydown", function (ev) {
-    if (ev.key === "Enter") {
-      var hit = search(input.value)[0];
-      if (hit) { select(hit, true, true); }
-    }
-    if (ev.key === "Escape") { input.value = ""; results.textContent = ""; }
-  });
-
-  function ids(list) { return list.map(function (n) { return n.id; }); }
-  var connected = ids(NODES.filter(function (n) { return n.deg > 0; }));
-  var isolated = ids(NODES.filter(function (n) { return n.deg === 0; }));
-  function fitStart() {
-    network.fit({ nodes: connected.length ? connected : isolated, animation: false });
-    if (network.getScale() > 1.2) {
-      network.moveTo({ position: network.getViewPosition(), scale: 1.2, animation: false });
-    }
-  }
-  // after the physics settled, put the grid of unconnected entities below the network
-  function placeIsolated() {
-    if (!connected.length || !isolated.length) { return; }
-    var a = box(network.getPositions(connected)), b = box(network.getPositions(isolated));
-    var dx = (a.x0 + a.x1) / 2 - (b.x0 + b.x1) / 2, dy = a.y1 + 160 - b.y0;
-    isolated.forEach(function (id) { network.moveNode(id, b.at[id].x + dx, b.at[id].y + dy); });
-  }
-  function box(at) {
-    var r = { x0: Infinity, x1: -Infinity, y0: Infinity, y1: -Infinity, at: at };
-    Object.keys(at).forEach(function (id) {
-      var p = at[id];
-      r.x0 = Math.min(r.x0, p.x); r.x1 = Math.max(r.x1, p.x);
-      r.y0 = Math.min(r.y0, p.y); r.y1 = Math.max(r.y1, p.y);
-    });
-    return r;
-  }
-  document.getElementById("kg-reset").addEventListener("click", function () {
-    network.unselectAll(); unhighlight(); input.value = ""; results.textContent = "";
-    boxes.forEach(function (b) { b.checked = true; });
-    if (iso) { iso.checked = true; }
-    applyFilters();
-    fitStart();
-  });
-
-  // the entity named after # in the page's address; a malformed one is ignored
-  function fromLink() {
-    try { return decodeURIComponent((location.hash || "").slice(1)); } catch (e) { return ""; }
-  }
-
-  function ready() {
-    fitStart();
-    var start = fromLink();
-    var hit = start ? search(start)[0] : null;
-    if (hit) { select(hit, true, false); }
-    else if (DATA.focus.length) { select(DATA.focus[0], false, false); }
-    network.once("afterDrawing", function () {
-      document.body.setAttribute("data-kg-drawn", String(Math.round(performance.now())));
-    });
-    network.redraw();
-  }
-  // stabilise with physics once, then freeze it: the drawing no longer moves
-  network.once("stabilizationIterationsDone", function () {
-    network.setOptions({ physics: { enabled: false } });
-    placeIsolated();
-    ready();
-  });
-  window.kg = { network: network, select: select, search: search };  // for the console
-  network.setData({ nodes: nodes, edges: edges });
-  if (!OPTIONS.physics.enabled) { ready(); }
-}());
-"""

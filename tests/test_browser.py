@@ -1,8 +1,10 @@
 """graph.html in a real browser: headless Debian chromium with the network cut off
-draws the network, and page text cannot inject markup or script.
+draws the overview, page text cannot inject markup or script, and (driven by selenium)
+search finds entities that are not drawn, opening one draws it with its neighbours, a
+neighbour expands in turn, and the type filters hide what they should.
 
-Skipped when chromium is missing, except under CI (CI=true), where it must be there
-(.ci/run installs it)."""
+Skipped when chromium (or, for the selenium tests, chromedriver) is missing, except under
+CI (CI=true), where they must be there (.ci/run installs them)."""
 
 from __future__ import annotations
 
@@ -14,9 +16,11 @@ import struct
 import subprocess
 import zlib
 from collections import Counter
+from collections.abc import Iterator
 from html.parser import HTMLParser
 from importlib import resources
 from pathlib import Path
+from typing import Any
 from urllib.parse import quote
 
 import pytest
@@ -132,6 +136,13 @@ class _Dom(HTMLParser):
             self.panel += data
 
 
+def block(page: str, name: str) -> Any:
+    """A JSON data block of a page, parsed."""
+    m = re.search(rf'<script type="application/json" id="kg-{name}">(.*?)</script>', page, re.S)
+    assert m, name
+    return json.loads(m.group(1))
+
+
 def dom(text: str) -> _Dom:
     d = _Dom()
     d.feed(text)
@@ -148,7 +159,7 @@ def assert_no_injection(page_html: str, dumped: str) -> _Dom:
     assert not [a for _, a in d.elements if any(k.startswith("on") for k in a)]
     scripts = [a for t, a in d.elements if t == "script"]
     assert sorted(a.get("id") or "" for a in scripts) == [
-        "", "", "kg-data", "kg-edges", "kg-nodes", "kg-options"]
+        "", "", "kg-data", "kg-edges", "kg-nodes", "kg-options", "kg-posts"]
     assert "data-kg-drawn" in dumped  # the page's own script ran to the end
     return d
 
@@ -195,14 +206,15 @@ def test_browser_page_works_offline(chromium: str, sample_page: Path, tmp_path: 
 
 def test_browser_search_from_link_selects_an_entity(chromium: str, sample_page: Path,
                                                     tmp_path: Path) -> None:
-    nodes = json.loads(re.search(r'id="kg-nodes">(.*?)</script>',
-                                 sample_page.read_text(encoding="utf-8"), re.S).group(1))
-    person = next(n for n in nodes if n["kind"] == "person" and n["facts"].get("pos"))
+    text = sample_page.read_text(encoding="utf-8")
+    nodes = block(text, "nodes")
+    post = next(p for p in block(text, "posts") if isinstance(p[0], int))
+    person = nodes[post[0]]
     dumped = run_chromium(chromium, tmp_path, sample_page, "--dump-dom",
                           fragment="#" + quote(person["label"]))
     panel = dom(dumped).panel
     assert person["label"] in panel
-    assert "职务 positions" in panel and person["facts"]["pos"][0][0] in panel
+    assert "职务 positions" in panel and post[2] in panel
 
 
 def test_browser_malformed_link_is_ignored(chromium: str, sample_page: Path,
@@ -257,9 +269,205 @@ def test_browser_page_built_from_hostile_text(chromium: str, tmp_path: Path) -> 
     html_text = to_html(g)
     page = tmp_path / "graph.html"
     page.write_text(html_text, encoding="utf-8")
-    nodes = json.loads(re.search(r'id="kg-nodes">(.*?)</script>', html_text, re.S).group(1))
-    sourced = next(n for n in nodes if n["facts"].get("arts"))
+    nodes = block(html_text, "nodes")
+    sourced = next(n for n in nodes if n.get("facts", {}).get("arts"))
     dumped = run_chromium(chromium, tmp_path, page, "--dump-dom",
                           fragment="#" + quote(sourced["label"]))
     d = assert_no_injection(html_text, dumped)
     assert f"evil{EVIL_IMG}.txt" in d.panel  # the source file, shown as text
+
+
+# --- search, open, expand, filter (selenium) ------------------------------------------
+
+
+def town_graph() -> Graph:
+    """Two bodies of one county: a party committee with eight members, a government
+    with five (one of whom sits in both), a place, and a person related to nothing."""
+    g = Graph()
+    county = KGR["place/青禾县"]
+    g.add((county, RDF.type, SDO.Place))
+    g.add((county, RDFS.label, Literal("青禾县", lang="zh")))
+    bodies = {}
+    for key, label in (("committee", "中共青禾县委员会"), ("government", "青禾县人民政府")):
+        o = KGR[f"org/{key}"]
+        g.add((o, RDF.type, ORG.Organization))
+        g.add((o, RDFS.label, Literal(label, lang="zh")))
+        g.add((o, SDO.location, county))
+        bodies[key] = o
+    names = ["柏文清", "钟立言", "闻启舟", "葛明澄", "滕远山", "邬晓川", "冀安和", "栾子衡",
+             "禹书宁", "宓成林", "芮德昭", "蒯一鸣"]
+    for i, name in enumerate(names):
+        person = KGR[f"person/{i}"]
+        g.add((person, RDF.type, FOAF.Person))
+        g.add((person, RDFS.label, Literal(name, lang="zh")))
+        for key, role in ((("committee", "委员"),) if i < 8 else ()) + (
+                (("government", "副县长"),) if i >= 7 else ()):
+            m = KGR[f"membership/{i}/{key}"]
+            g.add((m, RDF.type, ORG.Membership))
+            g.add((m, ORG.member, person))
+            g.add((m, ORG.organization, bodies[key]))
+            r = KGR[f"role/{role}"]
+            g.add((r, RDF.type, ORG.Role))
+            g.add((r, RDFS.label, Literal(role, lang="zh")))
+            g.add((m, ORG.role, r))
+            g.add((m, KGO.evidence, Literal(f"{role}{name}出席会议。", lang="zh")))
+    alone = KGR["person/alone"]
+    g.add((alone, RDF.type, FOAF.Person))
+    g.add((alone, RDFS.label, Literal("郜守拙", lang="zh")))
+    return g
+
+
+@pytest.fixture(scope="module")
+def driver(chromium: str) -> Iterator[Any]:
+    driver_exe = shutil.which("chromedriver")
+    if driver_exe is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("chromedriver is missing (.ci/run installs it)")
+        pytest.skip("chromedriver is not installed")
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = chromium
+    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,900",
+              "--disable-background-networking", "--disable-component-update",
+              "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"):
+        opts.add_argument(a)
+    drv = webdriver.Chrome(service=Service(driver_exe), options=opts)
+    try:
+        yield drv
+    finally:
+        drv.quit()
+
+
+def _wait(drv: Any, cond: Any, timeout: float = 30) -> Any:
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    return WebDriverWait(drv, timeout).until(cond)
+
+
+def _load(drv: Any, path: Path, fragment: str = "") -> None:
+    drv.get(path.resolve().as_uri() + fragment)
+    _wait(drv, lambda d: d.execute_script("return document.body.getAttribute('data-kg-drawn')"))
+
+
+def _labels_of(drv: Any, script: str) -> set[str]:
+    return set(drv.execute_script(f"return {script}.map(i => kg.nodes[i].label)"))
+
+
+def _search(drv: Any, text: str) -> list[Any]:
+    box = drv.find_element("id", "kg-search")
+    box.clear()
+    box.send_keys(text)
+    return list(drv.find_elements("css selector", "#kg-results button"))
+
+
+@pytest.fixture(scope="module")
+def town_page(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("town") / "graph.html"
+    path.write_text(to_html(town_graph(), max_nodes=4), encoding="utf-8")
+    return path
+
+
+def test_page_overview_search_open_expand(driver: Any, town_page: Path) -> None:
+    _load(driver, town_page)
+    drawn = _labels_of(driver, "kg.drawn()")
+    assert len(drawn) == 4 and "中共青禾县委员会" in drawn  # the overview: most connected first
+    assert "郜守拙" not in drawn and "芮德昭" not in drawn
+    # the unconnected entity is listed beside the drawing, not drawn
+    listed = driver.find_elements("css selector", "#kg-unconnected-list button")
+    assert [b.get_attribute("textContent").split(" · ")[0] for b in listed] == ["郜守拙"]
+    # search finds an entity that is not drawn; opening it draws it and its neighbours
+    hits = _search(driver, "芮德")
+    assert [h.text.split(" · ")[0] for h in hits] == ["芮德昭"]
+    assert "青禾县人民政府副县长" in hits[0].text  # its main post tells namesakes apart
+    hits[0].click()
+    _wait(driver, lambda d: d.find_element("css selector", "#kg-panel .kg-title").text == "芮德昭")
+    drawn = _labels_of(driver, "kg.drawn()")
+    assert {"芮德昭", "青禾县人民政府"} <= drawn
+    panel = driver.find_element("id", "kg-panel").text
+    assert "副县长" in panel and "副县长芮德昭出席会议。" in panel
+    # a neighbour in turn: its link in the panel opens it with all of its members
+    driver.find_element("xpath", "//*[@id='kg-panel']//button[text()='青禾县人民政府']").click()
+    _wait(driver, lambda d: d.find_element("css selector", "#kg-panel .kg-title").text
+          == "青禾县人民政府")
+    assert {"禹书宁", "宓成林", "蒯一鸣", "栾子衡"} <= _labels_of(driver, "kg.drawn()")
+    # the committee's members are not all drawn: its panel offers to expand it
+    driver.execute_script("kg.select(kg.search('中共青禾县委员会', true)[0], true)")
+    button = _wait(driver, lambda d: d.find_element("id", "kg-expand"))
+    button.click()
+    _wait(driver, lambda d: {"柏文清", "钟立言", "闻启舟", "葛明澄", "滕远山", "邬晓川"}
+          <= _labels_of(d, "kg.drawn()"))
+    # the unconnected entity opens from its list
+    driver.find_element("css selector", "#kg-unconnected summary").click()
+    driver.find_element("css selector", "#kg-unconnected-list button").click()
+    _wait(driver, lambda d: d.find_element("css selector", "#kg-panel .kg-title").text == "郜守拙")
+    assert "郜守拙" in _labels_of(driver, "kg.drawn()")
+
+
+def test_page_type_filter_hides_drawn_entities_and_hits(driver: Any, town_page: Path) -> None:
+    _load(driver, town_page)
+    shown = _labels_of(driver, "kg.shown()")
+    assert any(label.endswith(("委员会", "政府")) for label in shown)
+    person_box = driver.find_element("css selector", "input[data-kind=person]")
+    person_box.click()
+    _wait(driver, lambda d: not d.execute_script(
+        "return kg.shown().filter(i => kg.nodes[i].kind === 'person').length"))
+    assert _labels_of(driver, "kg.shown()") == {
+        label for label in shown if label.endswith(("委员会", "政府", "县"))}
+    assert _search(driver, "柏文清") == []
+    assert driver.find_element("id", "kg-results").text == "没有找到 no entity matches"
+    assert [h.text.split(" · ")[0] for h in _search(driver, "青禾县人民")] == ["青禾县人民政府"]
+    person_box.click()
+    assert [h.text.split(" · ")[0] for h in _search(driver, "柏文清")] == ["柏文清"]
+
+
+def test_page_search_finds_every_entity_of_the_sample(driver: Any, sample_page: Path) -> None:
+    _load(driver, sample_page)
+    nodes = block(sample_page.read_text(encoding="utf-8"), "nodes")
+    found = driver.execute_script(
+        "return kg.nodes.map((n, i) => kg.search(n.label, true).indexOf(i) >= 0)")
+    assert len(found) == len(nodes) and all(found)
+
+
+def test_page_ego_page_fits_its_view(driver: Any, tmp_path: Path) -> None:
+    page = tmp_path / "ego.html"
+    page.write_text(to_html(town_graph(), focus="栾子衡", depth=2), encoding="utf-8")
+    _load(driver, page)
+    assert driver.execute_script("return kg.drawn().length === kg.nodes.length")  # all of it
+    inside = driver.execute_script("""
+        const c = document.getElementById('kg-network').getBoundingClientRect();
+        return kg.drawn().map(i => {
+          const p = kg.network.canvasToDOM(kg.network.getPosition(i));
+          return p.x >= 0 && p.y >= 0 && p.x <= c.width && p.y <= c.height;
+        });""")
+    assert all(inside)
+    assert driver.find_element("css selector", "#kg-panel .kg-title").text == "栾子衡"
+
+
+def test_page_hostile_names_found_and_opened_as_text(driver: Any, tmp_path: Path) -> None:
+    """Searching, listing and opening entities whose names are markup runs none of it."""
+    g = evil_graph()
+    trap = '<img src=x onerror="window.kgInjected=1">'
+    lonely = KGR["person/trap"]
+    g.add((lonely, RDF.type, FOAF.Person))
+    g.add((lonely, RDFS.label, Literal(trap, lang="zh")))
+    g.add((lonely, SKOS.altLabel, Literal("</script><script>window.kgInjected=2</script>",
+                                          lang="zh")))
+    page = tmp_path / "evil.html"
+    page.write_text(to_html(g), encoding="utf-8")
+    _load(driver, page)
+    hits = _search(driver, "<img")
+    assert sorted(h.text.split(" · ")[0] for h in hits) == sorted([EVIL_IMG, trap])
+    next(h for h in hits if h.text.startswith(trap)).click()
+    _wait(driver, lambda d: d.find_element("css selector", "#kg-panel .kg-title").text == trap)
+    assert "</script><script>window.kgInjected=2</script>" in driver.find_element(
+        "id", "kg-panel").text
+    _search(driver, "<img")[0].click()  # the other one, with its post and evidence
+    _wait(driver, lambda d: d.find_element("css selector", "#kg-panel .kg-title").text
+          == EVIL_IMG)
+    assert f"证据{EVIL_IMG}{EVIL_SCRIPT}" in driver.find_element("id", "kg-panel").text
+    assert driver.execute_script("return window.kgInjected === undefined")
+    assert not driver.find_elements("css selector", "img")
+    scripts = driver.find_elements("css selector", "script")
+    assert len(scripts) == 7  # five data blocks, vis-network, the page's own

@@ -1,8 +1,10 @@
 """kg.render and `kg viz` without a browser: the page is self-contained, escaped,
-deterministic, and draws the part of the graph that was asked for."""
+deterministic, holds every entity of the part of the graph that was asked for, and
+draws an overview of its most connected ones first."""
 
 from __future__ import annotations
 
+import fnmatch
 import json
 import math
 import os
@@ -28,12 +30,13 @@ from kg.render import (
     ego,
     find_nodes,
     layout,
+    overview,
     parse_types,
-    script_json,
     to_html,
     to_networkx,
     trim,
 )
+from kg.viz import script_json
 
 EVIL_IMG = "<img src=x onerror=alert(1)>"
 EVIL_SCRIPT = "<script>alert(1)</script>"
@@ -106,7 +109,7 @@ def city_graph() -> Graph:
 def _blocks(page: str) -> dict[str, Any]:
     """The JSON data blocks of a page, parsed."""
     out = {}
-    for name in ("data", "nodes", "edges", "options"):
+    for name in ("data", "nodes", "edges", "posts", "options"):
         m = re.search(rf'<script type="application/json" id="kg-{name}">(.*?)</script>', page,
                       re.S)
         assert m, name
@@ -115,7 +118,14 @@ def _blocks(page: str) -> dict[str, Any]:
 
 
 def _labels(page: str) -> set[str]:
+    """Every entity in the page (what its search finds)."""
     return {n["label"] for n in _blocks(page)["nodes"]}
+
+
+def _drawn(page: str) -> set[str]:
+    """The entities the page draws first."""
+    blocks = _blocks(page)
+    return {blocks["nodes"][i]["label"] for i in blocks["data"]["overview"]}
 
 
 class _Elements(HTMLParser):
@@ -179,52 +189,62 @@ def test_render_cdn_free_even_though_pyvis_links_bootstrap() -> None:
 # ---------------------------------------------------------------- what is drawn
 
 
-def test_render_legend_lists_the_types_present() -> None:
-    page = to_html(city_graph())
-    legend = page[page.index('<section id="kg-legend"'):page.index('<section id="kg-panel"')]
-    for kind in KINDS:
-        present = kind.key != "article"
-        assert (f'data-kind="{kind.key}"' in legend) == present
-        assert (f"{kind.zh} {kind.en}" in legend) == present
-    counts = dict(re.findall(r'data-kind="(\w+)".*?<span class="kg-count">(\d+)</span>', legend))
-    assert counts == {"person": "2", "org": "4", "place": "2", "program": "1"}
-    assert re.search(r'无关系 unconnected</span><span class="kg-count">1</span>', legend)
-    for edge in ("任职", "隶属", "位于", "所在地", "实施"):
-        assert edge in legend
-
-
-def test_render_nodes_coloured_shaped_and_sized_by_type_and_degree() -> None:
-    nodes = {n["label"]: n for n in _blocks(to_html(city_graph()))["nodes"]}
-    by_kind = {k.key: k for k in KINDS}
-    for n in nodes.values():
-        assert n["color"] == by_kind[n["kind"]].colour
-        assert n["shape"] == by_kind[n["kind"]].shape
-        assert math.isfinite(n["x"]) and math.isfinite(n["y"])
-    assert len({n["shape"] for n in nodes.values()}) == 4
-    assert nodes["中共漯河市委员会"]["value"] == 3  # 李四, its department, the programme
-    assert nodes["张三"]["value"] == 1
-    assert nodes["孤立机构"]["deg"] == 0 and nodes["孤立机构"]["physics"] is False
-
-
-def test_render_membership_edges_carry_role_evidence_and_source() -> None:
+def test_render_data_for_the_legend() -> None:
+    """The page's script builds the legend from the data: types in legend order with
+    their counts, and the kinds of relation present."""
     blocks = _blocks(to_html(city_graph()))
-    ids = {n["id"]: n["label"] for n in blocks["nodes"]}
-    edges = {(ids[e["from"]], ids[e["to"]]): e for e in blocks["edges"]}
-    e = edges[("张三", "漯河市人民政府")]
-    assert e["label"] == "副市长" and e["kind"] == "member"
-    role, evidence, sources = e["facts"]["ev"][0]
-    assert (role, evidence) == ("副市长", "副市长张三主持会议。")
-    article = blocks["data"]["articles"][sources[0]]
-    assert article == {"f": "pages/p1.txt", "h": "市政府常务会议召开"}
-    assert "label" not in edges[("漯河市委宣传部", "中共漯河市委员会")]  # only roles are written
-    assert edges[("漯河市委宣传部", "中共漯河市委员会")]["kind"] == "sub"
-    # the facts the tooltip and the panel show
+    data, nodes = blocks["data"], blocks["nodes"]
+    assert data["kindOrder"] == [k.key for k in KINDS]
+    assert {k: sum(1 for n in nodes if n["kind"] == k) for k in data["kindOrder"]} == {
+        "person": 2, "org": 4, "place": 2, "program": 1, "article": 0}
+    assert [n["label"] for n in nodes if n["deg"] == 0] == ["孤立机构"]  # listed, not drawn
+    assert {e[2] for e in blocks["edges"]} == {"member", "sub", "within", "site", "runby"}
+    assert set(data["edgeOrder"]) == set(data["edgeKinds"])
+
+
+def test_render_overview_draws_the_connected_entities_laid_out() -> None:
+    blocks = _blocks(to_html(city_graph()))
     nodes = {n["label"]: n for n in blocks["nodes"]}
-    assert nodes["漯河市人民政府"]["alts"] == ["市政府"]
-    assert sorted(p[:3] for p in nodes["李四"]["facts"]["pos"]) == [
-        ["常委", str(KGR["org/漯河市委"]), "中共漯河市委员会"],
-        ["部长", str(KGR["org/漯河市委宣传部"]), "漯河市委宣传部"]]
-    assert nodes["漯河市"]["facts"]["lvl"] == "市 city"
+    by_kind = {k.key for k in KINDS}
+    assert all(n["kind"] in by_kind for n in nodes.values())
+    drawn = [blocks["nodes"][i] for i in blocks["data"]["overview"]]
+    assert {n["label"] for n in drawn} == set(nodes) - {"孤立机构"}
+    for n in drawn:
+        assert math.isfinite(n["x"]) and math.isfinite(n["y"])
+    assert "x" not in nodes["孤立机构"] and nodes["孤立机构"]["deg"] == 0
+    assert nodes["中共漯河市委员会"]["deg"] == 3  # 李四, its department, the programme
+    assert nodes["张三"]["deg"] == 1
+
+
+def test_render_posts_carry_role_evidence_and_source_once() -> None:
+    blocks = _blocks(to_html(city_graph()))
+    nodes = blocks["nodes"]
+    ix = {n["label"]: i for i, n in enumerate(nodes)}
+    edges = {(nodes[e[0]]["label"], nodes[e[1]]["label"]): e for e in blocks["edges"]}
+    e = edges[("张三", "漯河市人民政府")]
+    assert e[2:] == ["member", "副市长"]
+    assert edges[("漯河市委宣传部", "中共漯河市委员会")] == [
+        ix["漯河市委宣传部"], ix["中共漯河市委员会"], "sub"]  # only roles are written
+    posts = blocks["posts"]
+    assert len(posts) == 3  # each post once, by the index of both ends
+    zhang = [p for p in posts if p[0] == ix["张三"]]
+    assert [p[1:4] for p in zhang] == [[ix["漯河市人民政府"], "副市长", "副市长张三主持会议。"]]
+    article = blocks["data"]["articles"][zhang[0][4][0]]
+    assert article == ["市政府常务会议召开", "pages/p1.txt", ""]
+    assert sorted((p[2], nodes[p[1]]["label"]) for p in posts if p[0] == ix["李四"]) == [
+        ("常委", "中共漯河市委员会"), ("部长", "漯河市委宣传部")]
+    assert nodes[ix["漯河市人民政府"]]["alts"] == ["市政府"]
+    assert nodes[ix["漯河市"]]["facts"]["lvl"] == "市 city"
+
+
+def test_render_posts_of_entities_left_out_keep_their_names() -> None:
+    """With --types person, a post names its organization, which is not in the page."""
+    blocks = _blocks(to_html(city_graph(), types=("person",)))
+    assert {n["label"] for n in blocks["nodes"]} == {"张三", "李四"}
+    assert sorted(p[1] for p in blocks["posts"]) == ["中共漯河市委员会", "漯河市人民政府",
+                                                     "漯河市委宣传部"]
+    blocks = _blocks(to_html(city_graph(), types=("org",)))
+    assert sorted(p[0] for p in blocks["posts"]) == ["张三", "李四", "李四"]
 
 
 # ---------------------------------------------------------------- safety
@@ -246,15 +266,16 @@ def test_render_escapes_page_text() -> None:
     assert "alert(1)</script>" not in page
     assert "\u2028" not in page and "\u2029" not in page
     p = _elements(page)
-    assert [t for t, _ in p.tags].count("script") == 6  # four data blocks, vis, the app
+    assert [t for t, _ in p.tags].count("script") == 7  # five data blocks, vis, the app
     assert "&lt;script&gt;" in page  # the title, written as text
     assert p.text["title"].strip() == f"标题{EVIL_SCRIPT}"
     # the data blocks hold the very same text, safely
     labels = _labels(page)
     assert EVIL_IMG in labels and f"机构{EVIL_SCRIPT}" in labels
-    edges = _blocks(page)["edges"]
-    assert edges[0]["label"] == f"主任{EVIL_IMG}"
-    assert edges[0]["facts"]["ev"][0][1] == f"证据{EVIL_IMG}{EVIL_SCRIPT}-->"
+    blocks = _blocks(page)
+    assert blocks["edges"][0][3] == f"主任{EVIL_IMG}"
+    assert blocks["posts"][0][3] == f"证据{EVIL_IMG}{EVIL_SCRIPT}-->"
+    assert blocks["data"]["articles"][0][:2] == [f"标题{EVIL_SCRIPT}", f"pages/{EVIL_IMG}.txt"]
 
 
 @pytest.mark.parametrize("text", [EVIL_SCRIPT, "</SCRIPT >", "<!--", "a&b", "\u2028\u2029",
@@ -315,18 +336,32 @@ def star_graph(n: int) -> Graph:
     return p.g
 
 
-def test_render_max_nodes_keeps_the_most_connected_and_says_so() -> None:
+def test_render_max_nodes_draws_the_most_connected_first_and_says_so() -> None:
     g = star_graph(41)  # 41 entities: the hub, 20 members, 20 unrelated
-    page = to_html(g, max_nodes=25)
-    labels = _labels(page)
-    assert len(labels) == 25
-    assert "中心机构" in labels
-    assert sum(1 for lb in labels if lb.startswith("人")) == 24
-    assert {f"人{i:04d}" for i in range(0, 40, 2)} <= labels  # all 20 members kept
+    page = to_html(g, max_nodes=15)
+    assert len(_labels(page)) == 41  # every entity is in the page, for its search
+    drawn = _drawn(page)
+    assert len(drawn) == 15 and "中心机构" in drawn
+    assert drawn <= {"中心机构"} | {f"人{i:04d}" for i in range(0, 40, 2)}  # members only
     notice = re.search(r'<p class="kg-notice" id="kg-notice">(.*?)</p>', page, re.S)
     assert notice
-    assert "Showing the 25 most connected of 41 entities (--max-nodes 25)" in notice.group(1)
-    assert 'id="kg-notice"' not in to_html(g)
+    assert "Drawn first: the 15 most connected of 41 entities (--max-nodes 15)" in notice.group(1)
+    # all 21 connected ones fit: no notice (the unconnected are listed beside the drawing)
+    assert re.search(r'id="kg-notice"></p>', to_html(g, max_nodes=25))
+    members = {f"人{i:04d}" for i in range(0, 40, 2)}
+    assert _drawn(to_html(g, max_nodes=25)) == {"中心机构"} | members
+
+
+def test_render_overview_leaves_out_entities_without_a_tie_in_it() -> None:
+    """Of two pairs and a star, a cap of 3 draws the hub and two of its members, never
+    an entity whose partner was left out."""
+    nxg = to_networkx(star_graph(7))
+    hub = str(KGR["org/hub"])
+    first = overview(nxg, 3)
+    assert len(first) == 3 and hub in first
+    assert overview(nxg, 1) == []  # the hub alone would be drawn with none of its ties
+    lonely = find_nodes(nxg, "人0005")
+    assert overview(nxg, 1, keep=lonely) == lonely  # the focus always is
 
 
 def test_render_trim_always_keeps_the_focus() -> None:
@@ -336,8 +371,9 @@ def test_render_trim_always_keeps_the_focus() -> None:
     assert dropped == 8 and lonely[0] in kept and str(KGR["org/hub"]) in kept
 
 
-def test_render_big_graph_is_drawn_without_physics() -> None:
-    options = _blocks(to_html(star_graph(2401)))["options"]
+def test_render_big_overview_is_drawn_without_physics() -> None:
+    assert _blocks(to_html(star_graph(2401)))["options"]["physics"]["enabled"] is True
+    options = _blocks(to_html(star_graph(2401), max_nodes=1500))["options"]
     assert options["physics"]["enabled"] is False
     assert options["interaction"]["hideEdgesOnDrag"] is True
     small = _blocks(to_html(city_graph()))["options"]
@@ -357,7 +393,10 @@ def test_render_focus_and_depth_select_an_ego_network() -> None:
         "李四", "漯河市委宣传部", "中共漯河市委员会", "五星支部"}
     page = to_html(g, focus="市政府", depth=1)  # an alias
     assert _labels(page) == {"漯河市人民政府", "张三", "漯河市"}
-    assert _blocks(page)["data"]["focus"] == [str(KGR["org/漯河市政府"])]
+    blocks = _blocks(page)
+    assert [blocks["nodes"][i]["id"] for i in blocks["data"]["focus"]] == [
+        str(KGR["org/漯河市政府"])]
+    assert _drawn(page) == _labels(page)  # an ego page draws all of it
     assert "漯河市人民政府 (1 层 hops)" in page
 
 
@@ -431,7 +470,7 @@ def test_cli_viz_default_output_and_max_nodes(graph_file: Path) -> None:
     res = CliRunner().invoke(cli, ["viz", str(graph_file), "--max-nodes", "3"])
     assert res.exit_code == 0, res.output
     page = (graph_file.parent / "viz.html").read_text(encoding="utf-8")
-    assert len(_labels(page)) == 3 and "--max-nodes 3" in page
+    assert len(_labels(page)) == 9 and len(_drawn(page)) == 3 and "--max-nodes 3" in page
 
 
 @pytest.mark.parametrize(("args", "message"), [
@@ -449,3 +488,36 @@ def test_cli_viz_errors(graph_file: Path, args: list[str], message: str) -> None
 def test_cli_viz_missing_graph(tmp_path: Path) -> None:
     res = CliRunner().invoke(cli, ["viz", str(tmp_path / "none.ttl")])
     assert res.exit_code == 2 and "none.ttl" in res.output
+
+
+# ---------------------------------------------------------------- the page's files
+
+
+def test_render_page_files_are_package_data() -> None:
+    """page.html, page.css and page.js ship with the package (a non-editable install has
+    them): every file of kg/viz/static matches the package data pyproject declares."""
+    tomllib = pytest.importorskip("tomllib")
+    root = Path(__file__).parent.parent
+    config = tomllib.loads((root / "pyproject.toml").read_text(encoding="utf-8"))
+    globs = config["tool"]["setuptools"]["package-data"]["kg.viz"]
+    files = sorted(p.name for p in (root / "kg" / "viz" / "static").iterdir())
+    assert files == ["page.css", "page.html", "page.js"]
+    assert all(any(fnmatch.fnmatch(f"static/{f}", g) for g in globs) for f in files)
+
+
+def test_render_slots_are_filled_once() -> None:
+    """Text that looks like one of the template's slots stays text."""
+    g = city_graph()
+    g.add((KGR["person/张三"], SKOS.altLabel, Literal("{{page_js}}{{data}}", lang="zh")))
+    page = to_html(g, title="{{vis_js}} {{title}}")
+    assert page.count("vis.Network") == to_html(city_graph()).count("vis.Network")
+    assert _elements(page).text["title"].strip() == "{{vis_js}} {{title}}"
+    nodes = {n["label"]: n for n in _blocks(page)["nodes"]}
+    assert nodes["张三"]["alts"] == ["{{page_js}}{{data}}"]
+
+
+def test_render_heading_from_a_hostile_focus_is_text() -> None:
+    page = to_html(evil_graph(), focus=f"机构{EVIL_SCRIPT}", depth=1)
+    assert "<img" not in page and "alert(1)</script>" not in page
+    assert _elements(page).text["title"].strip() == f"kg · 机构{EVIL_SCRIPT} (1 层 hops)"
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
