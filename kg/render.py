@@ -809,8 +809,9 @@ def _options(moving: int, total: int) -> dict[str, Any]:
     """vis-network options: a bounded physics run from our layout, then frozen (by the
     page's script), when `moving` nodes are few enough for it to take about a second.
     Labels grow with an entity's connections and are hidden while they would be drawn
-    smaller than 8 px (hubs' names show at the overview's zoom, the rest as one zooms
-    in), role labels on edges below 9 px."""
+    smaller than 7 px (hubs' names show at the overview's zoom, the rest as one zooms
+    in), role labels on edges below 9 px; the page's script leaves out names that would
+    cover a better connected entity's name."""
     physics = 0 < moving <= _PHYSICS_LIMIT
     big = total > _PHYSICS_LIMIT
     font = '"Noto Sans CJK SC","Source Han Sans SC","PingFang SC","Microsoft YaHei",sans-serif'
@@ -835,7 +836,7 @@ def _options(moving: int, total: int) -> dict[str, Any]:
                      "strokeColor": "#ffffff"},
             "scaling": {"min": 8, "max": 30,
                         "label": {"enabled": True, "min": 13, "max": 30,
-                                  "drawThreshold": 9, "maxVisible": 24}},
+                                  "drawThreshold": 8, "maxVisible": 24}},
         },
         "edges": {
             "arrows": {"to": {"enabled": True, "scaleFactor": 0.45}},

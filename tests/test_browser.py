@@ -471,3 +471,16 @@ def test_page_hostile_names_found_and_opened_as_text(driver: Any, tmp_path: Path
     assert not driver.find_elements("css selector", "img")
     scripts = driver.find_elements("css selector", "script")
     assert len(scripts) == 7  # five data blocks, vis-network, the page's own
+
+
+def test_page_names_do_not_overlap(driver: Any, sample_page: Path) -> None:
+    """The overview writes the names it has room for and leaves out those that would
+    cover a better connected entity's name, at the overview's zoom and zoomed in."""
+    _load(driver, sample_page)
+    written, overlapping = driver.execute_script("return kg.labels()")
+    assert written >= 20 and overlapping == 0
+    driver.execute_script(
+        "kg.network.moveTo({scale: kg.network.getScale() * 3, animation: false});"
+        "kg.network.redraw();")
+    written3, overlapping3 = driver.execute_script("return kg.labels()")  # those in view
+    assert written3 > 0 and overlapping3 == 0

@@ -14,7 +14,7 @@
   const POSTS = json("kg-posts"), OPTIONS = json("kg-options");
   const KINDS = DATA.kinds, EDGE_KINDS = DATA.edgeKinds, ARTICLES = DATA.articles;
   const KIND_ORDER = DATA.kindOrder;
-  const NODE_FONT = "#222222", EDGE_FONT = "#8a2f33";
+  const NODE_FONT = "#222222", EDGE_FONT = "#8a2f33", NO_FONT = "rgba(0,0,0,0)";
   const FADED = { background: "#eeeeee", border: "#dddddd",
                   highlight: { background: "#eeeeee", border: "#999999" } };
   const GOLDEN = Math.PI * (3 - Math.sqrt(5));
@@ -149,13 +149,14 @@
   let settled = [];  // what to do once the physics has settled
   // let the physics settle what was added, then freeze it: the drawing no longer moves
   function relax(then) {
-    if (drawnNodes.size > DATA.physicsLimit || !drawnNodes.size) { network.redraw(); then(); return; }
+    if (drawnNodes.size > DATA.physicsLimit || !drawnNodes.size) { declutter(); network.redraw(); then(); return; }
     settled.push(then);
     network.setOptions({ physics: { enabled: true } });
     network.stabilize(Math.max(30, Math.min(150, Math.round(15000 / drawnNodes.size))));
   }
   network.on("stabilizationIterationsDone", () => {
     network.setOptions({ physics: { enabled: false } });
+    declutter();
     const todo = settled;
     settled = [];
     todo.forEach((f) => f());
@@ -199,14 +200,68 @@
     if (!tipped.has("e" + p.edge)) { tipped.add("e" + p.edge); edges.update({ id: p.edge, title: edgeTip(p.edge) }); }
   });
 
+  // ------------------------------------------------------------ labels
+  // A name that would cover the name of a better connected entity is not written (its
+  // tooltip and the panel still give it): boxes in canvas units, which zooming does not
+  // change, so names that do not collide at one zoom collide at none. Names too small to
+  // read at the current zoom are left out by vis-network itself (drawThreshold).
+  let quiet = new Set();
+  function nodeFont(i, on) {
+    return on && !quiet.has(i) ? { color: NODE_FONT, strokeColor: "#ffffff" }
+      : on ? { color: NO_FONT, strokeColor: NO_FONT } : { color: "rgba(0,0,0,0.18)", strokeColor: NO_FONT };
+  }
+  function declutter() {
+    if (drawnNodes.size > DATA.physicsLimit) { return; }
+    const body = network.body, placed = new Map(), cell = 60, now = new Set();
+    const ids = Array.from(drawnNodes).filter((i) => !nodes.get(i).hidden && body.nodes[i]).sort(byRank);
+    function key(cx, cy) { return cx + "," + cy; }
+    ids.forEach((i) => {
+      // the label's box as vis-network draws it: below the shape, one line of font size
+      const n = body.nodes[i], fs = n.options.font.size, w = labelPx(NODES[i].label) * fs / 14 + 4;
+      const top = n.y + 2 * n.options.size;
+      const box = { x0: n.x - w / 2, x1: n.x + w / 2, y0: top, y1: top + fs + 4 };
+      const cx0 = Math.floor(box.x0 / cell), cx1 = Math.floor(box.x1 / cell);
+      const cy0 = Math.floor(box.y0 / cell), cy1 = Math.floor(box.y1 / cell);
+      let hit = false;
+      for (let cx = cx0; cx <= cx1 && !hit; cx++) {
+        for (let cy = cy0; cy <= cy1 && !hit; cy++) {
+          hit = (placed.get(key(cx, cy)) || []).some((b) => box.x0 < b.x1 && b.x0 < box.x1 && box.y0 < b.y1 && b.y0 < box.y1);
+        }
+      }
+      if (hit) { now.add(i); return; }
+      for (let cx = cx0; cx <= cx1; cx++) {
+        for (let cy = cy0; cy <= cy1; cy++) { push(placed, key(cx, cy), box); }
+      }
+    });
+    const changed = Array.from(drawnNodes).filter((i) => now.has(i) !== quiet.has(i));
+    quiet = now;
+    if (changed.length) { nodes.update(changed.map((i) => ({ id: i, font: nodeFont(i, !faded || lit.has(i)) }))); }
+  }
+
+  // [names written at the current zoom, how many of them overlap another], from the
+  // boxes vis-network drew them in (for tests and the benchmark)
+  function writtenLabels() {
+    const boxes = [], c = container.getBoundingClientRect();
+    const a = network.DOMtoCanvas({ x: 0, y: 0 }), b = network.DOMtoCanvas({ x: c.width, y: c.height });
+    Array.from(drawnNodes).forEach((i) => {  // those in view: vis-network measures what it draws
+      const n = network.body.nodes[i];
+      if (n && !nodes.get(i).hidden && !quiet.has(i) && n.labelModule.visible() &&
+          n.x >= a.x && n.x <= b.x && n.y >= a.y && n.y <= b.y) { boxes.push(n.labelModule.size); }
+    });
+    const over = boxes.filter((a, k) => boxes.some((b, m) => m !== k && a.left < b.left + b.width &&
+      b.left < a.left + a.width && a.top < b.top + b.height && b.top < a.top + a.height)).length;
+    return [boxes.length, over];
+  }
+
   // ------------------------------------------------------------ highlight
-  let faded = false;
+  let faded = false, lit = new Set();
   function highlight(i) {
     const keep = new Set([i]), ekeep = new Set();
     adj[i].forEach((j) => { if (drawnEdges.has(j)) { ekeep.add(j); keep.add(other(EDGES[j], i)); } });
+    lit = keep;
     nodes.update(Array.from(drawnNodes, (m) => keep.has(m)
-      ? { id: m, color: colours[NODES[m].kind], font: { color: NODE_FONT } }
-      : { id: m, color: FADED, font: { color: "rgba(0,0,0,0.18)" } }));
+      ? { id: m, color: colours[NODES[m].kind], font: nodeFont(m, true) }
+      : { id: m, color: FADED, font: nodeFont(m, false) }));
     edges.update(Array.from(drawnEdges, (j) => ekeep.has(j)
       ? { id: j, color: edgeColour(EDGES[j]), font: { color: EDGE_FONT } }
       : { id: j, color: { color: "#e3e3e3", opacity: 0.5 }, font: { color: "rgba(0,0,0,0)" } }));
@@ -214,7 +269,8 @@
   }
   function unhighlight() {
     if (!faded) { return; }
-    nodes.update(Array.from(drawnNodes, (m) => ({ id: m, color: colours[NODES[m].kind], font: { color: NODE_FONT } })));
+    lit = new Set();
+    nodes.update(Array.from(drawnNodes, (m) => ({ id: m, color: colours[NODES[m].kind], font: nodeFont(m, true) })));
     edges.update(Array.from(drawnEdges, (j) => ({ id: j, color: edgeColour(EDGES[j]), font: { color: EDGE_FONT } })));
     faded = false;
   }
@@ -294,6 +350,7 @@
     range = yearRange();
     nodes.update(Array.from(drawnNodes, (i) => ({ id: i, hidden: filteredOut(i) })));
     edges.update(Array.from(drawnEdges, (j) => ({ id: j, hidden: edgeFilteredOut(j) })));
+    declutter();
     showResults();
   }
   boxes.forEach((b) => b.addEventListener("change", applyFilters));
@@ -503,6 +560,8 @@
     nodes.clear(); edges.clear(); drawnNodes.clear(); drawnEdges.clear();
     DATA.overview.forEach((i) => { NODES[i].x = home[i] ? home[i].x : NODES[i].x; NODES[i].y = home[i] ? home[i].y : NODES[i].y; });
     drawOverview();
+    quiet = new Set();
+    declutter();
     panel.textContent = "";
     fitAll();
   });
@@ -511,6 +570,7 @@
     try { return decodeURIComponent((location.hash || "").slice(1)); } catch (e) { return ""; }
   }
   function ready() {
+    declutter();
     home = network.getPositions(Array.from(drawnNodes));
     fitAll();
     const start = fromLink(), hit = start ? search(start, true)[0] : undefined;
@@ -524,6 +584,7 @@
   window.kg = { network: network, open: open, expand: expand, select: select, search: search,
                 drawn: () => Array.from(drawnNodes),
                 shown: () => Array.from(drawnNodes).filter((i) => !nodes.get(i).hidden),
+                labels: writtenLabels,
                 nodes: NODES };  // for the console and tests
   drawOverview();
   if (OPTIONS.physics.enabled && drawnNodes.size) {
