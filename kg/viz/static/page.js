@@ -172,7 +172,7 @@
     if (n.alts) { t.appendChild(el("div", null, "别名 aliases: " + cut(n.alts.join("、"), 120))); }
     const ps = (postsOf.get(i) || []).map((k) => POSTS[k]);
     ps.filter((p) => p[0] === i).slice(0, 4).forEach((p) => {
-      t.appendChild(el("div", null, "职务 " + p[2] + (p[1] ? " · " + name(p[1]) : "")));
+      t.appendChild(el("div", null, "职务 " + p[2] + (p[1] !== "" ? " · " + name(p[1]) : "")));
     });
     ps.filter((p) => p[1] === i).slice(0, 4).forEach((p) => {
       t.appendChild(el("div", null, "成员 " + name(p[0]) + " · " + p[2]));
