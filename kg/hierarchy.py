@@ -59,6 +59,11 @@ _VERTICAL = ("税务局", "气象局", "烟草专卖局", "邮政管理局", "�
              "金融监管分局", "铁路局", "电力公司", "供电公司")
 # what opens a relative name, completed with the page's place (市委 -> 漯河市委)
 _RELATIVE_HEADS = ("自治区", "省", "市", "县", "区", "州", "旗", "盟")
+# the working committees of a people's congress standing committee, written bare
+_CONGRESS_BODY = re.compile(
+    r"^(?:选举任免(?:联络)?|选任联|选联|选|监察(?:和)?司法|内务司法|法制|法|预算|财经|"
+    r"财政经济|代表|教科文卫|教育科学文化卫生|城建环保|环资|社会建设|农业农村|"
+    r"民族宗教侨务外事|民宗侨外|侨务外事)(?:工委|工作委员会)$")
 _GOV_BODY = ("委", "政府", "人大", "政协", "局", "厅", "办公室", "管委会", "工委", "常委会",
              "法院", "检察院", "监委", "纪委", "办", "部")
 
@@ -103,6 +108,11 @@ def _body_suffixes() -> tuple[str, ...]:
     return tuple(sorted(lexicon.org_suffixes(), key=len, reverse=True))
 
 
+def _ends_with_division(text: str) -> bool:
+    by_name = lexicon.divisions_by_name()
+    return any(text[-k:] in by_name for k in range(2, min(len(text), 12) + 1))
+
+
 @lru_cache(maxsize=1 << 16)
 def normal(label: str) -> str:
     """One written form per body: 中共X委员会 -> X委, X人民政府 -> X政府."""
@@ -112,7 +122,7 @@ def normal(label: str) -> str:
             break
     label = _TERM.sub("", label.replace("人民政府", "政府"))  # 南阳市六届政协 = 南阳市政协
     doubled = _DOUBLED.match(label)  # 某县县发改局: the county, then its 县发改局
-    if doubled and doubled.group(1) in lexicon.divisions_by_name():
+    if doubled and _ends_with_division(doubled.group(1)):
         label = label[: doubled.end(1)] + label[doubled.end():]
     return re.sub(r"([省市县区州旗])委员会$", r"\1委", label)
 
@@ -244,8 +254,10 @@ def _parent_name(label: str, prefix: str) -> str | None:
     """The normal name of the body above `label` (a normal name starting with the
     division text `prefix`), by the structure of Chinese government; None at the top."""
     rest = label[len(prefix):]
-    if not rest:
-        return None
+    if not rest or rest.startswith("团"):
+        return None  # 团市委: the youth league's committee is no department
+    if rest.endswith(("党委", "党组")) and len(rest) > 3:
+        return prefix + rest[:-2]  # X市国资委党委: the party committee of X市国资委
     if rest.startswith("委") and len(rest) > 1 and rest not in ("委员会",):
         if rest.startswith(("委员会", "委纪委", "委监委")):
             return None
@@ -287,6 +299,13 @@ def place_bodies(
         if e.kind == "org" and e.key.count("/") == 1:
             by_normal.setdefault(normal(e.label), e.key)
     by_code = {e.code: e.key for e in entities.values() if e.kind == "place" and e.code}
+    # the standing committees of people's congresses each article names: the body above
+    # the working committees it names bare (选工委, 监察司法工委)
+    congress: dict[str, set[str]] = {}
+    for e in entities.values():
+        if e.kind == "org" and normal(e.label).endswith("人大常委会") and len(e.label) > 5:
+            for a in e.articles:
+                congress.setdefault(a, set()).add(e.key)
 
     def place_of(d: lexicon.Division, e: Entity, written: str) -> str | None:
         """The division's place node; made when the body's name as the pages write it
@@ -335,14 +354,27 @@ def place_bodies(
                 site = _local_place(label, e.articles, local, longest)
                 if site is not None:
                     e.sites.add(site)
+            if not e.parents and _CONGRESS_BODY.match(label):
+                above = {k for a in e.articles for k in congress.get(a, ())}
+                if len(above) > 1:  # several named: the page's own city's
+                    city = home(e) or "~"
+                    above = {k for k in above if entities[k].label.startswith(city)}
+                if len(above) == 1:
+                    e.parents.update(above)
             if not e.parents:
                 head = _owner(label, by_normal)
                 if head is not None and head != key:
                     e.parents.add(head)
             continue
         d, prefix = found
-        site = place_of(d, e, prefix) if not e.sites else None
+        # 河南省漯河市委, read as lying in 河南省, lies in 漯河市
+        deeper = bool(e.sites) and all(
+            s in entities and entities[s].code and _inside(d.code, entities[s].code)
+            for s in e.sites)
+        site = place_of(d, e, prefix) if not e.sites or deeper else None
         if site is not None:
+            if deeper:
+                e.sites.clear()
             e.sites.add(site)
         if e.parents:
             continue

@@ -171,6 +171,10 @@ def home_city(extractions: Iterable[Extraction], forced: str | None = None) -> s
             for m in ex.mentions:
                 if m.label == "place" and m.kind == "county":
                     for d in lexicon.divisions_by_name().get(m.name, ())[:1]:
+                        if _after_its_province(ex.article.text, m.start, d):
+                            continue  # 河北省某县: a far county, named with its province
+                        if m.text != d.name and _nested(m, ex.mentions):
+                            continue  # 某某电商产业园区: a short form opening a park's name
                         parent = divs.get(d.parent)
                         if parent is not None and parent.level == "city":
                             votes[parent.name] += 1
@@ -184,6 +188,24 @@ def home_city(extractions: Iterable[Extraction], forced: str | None = None) -> s
     if not votes:
         return None
     return sorted(votes, key=lambda c: (-votes[c], first[c]))[0]
+
+
+def _nested(m: Mention, mentions: Sequence[Mention]) -> bool:
+    """Another place's name holds the mention's span."""
+    return any(o.label == "place" and o is not m and o.start <= m.start and m.end <= o.end
+               and o.end - o.start > m.end - m.start for o in mentions)
+
+
+def _after_its_province(text: str, start: int, d: lexicon.Division) -> bool:
+    """The county at text[start:] is written right after its province's name (河北省某县):
+    pages name their own county without it."""
+    divs = lexicon.divisions()
+    code = d.parent
+    while code in divs and divs[code].level != "province":
+        code = divs[code].parent
+    province = divs.get(code)
+    return province is not None and text[max(0, start - 8):start].endswith(
+        (province.name, *province.aliases))
 
 
 def canonical_city(name: str) -> str:

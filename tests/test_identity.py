@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from kg.cli import cli
 from kg.hierarchy import check_city, clean_name
+from kg.model import Page
 from kg.pipeline import build_graph
 from kg.resolve import Entity, Resolved
 
@@ -141,6 +142,52 @@ def test_hierarchy_far_county_read_in_a_word_is_not_the_articles(tmp_path: Path)
     )
     committee = _org(r, "兰考县委")  # 和县 (a county far away) is no second county here
     assert committee.sites == {_place(r, "兰考县").key}
+
+
+def test_resolve_home_city_not_from_far_counties_or_names_of_parks() -> None:
+    from kg.pipeline import extract_page
+    from kg.resolve import home_city
+
+    def home(text: str) -> str | None:
+        page = extract_page(Page("p.txt", text, "0" * 40))
+        return home_city(page.extractions)
+
+    assert home("本报讯 市委书记孙启航到新野县调研。\n") == "南阳市"
+    # a county written after its province is far away: the page is not about its city
+    assert home("本报讯 会议学习了给河北省平山县某村党员的回信精神。市委常委会召开。\n") is None
+    # a county's short form opening a park's name is the park's
+    assert home("本报讯 市委书记孙启航来我县观摩新野电商产业园区。\n") is None
+
+
+def test_hierarchy_party_committee_of_a_body_under_that_body(tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 5月6日，开封市国资委召开会议。开封市国资委党委书记孙启航出席，开封市政府"
+        "副秘书长吴海峰，开封市团市委书记赵春生参加。新野县县发改局局长周德明介绍经验。\n",
+    )
+    commission = _org(r, "开封市国资委")
+    assert _org(r, "开封市国资委党委").parents == {commission.key}
+    assert commission.parents == {_org(r, "开封市政府").key}
+    assert not _org(r, "开封市团市委").parents  # the youth league's, no department
+    assert _org(r, "新野县县发改局").sites == {_place(r, "新野县").key}
+
+
+def test_hierarchy_body_lies_in_the_deepest_division_its_name_holds(tmp_path: Path) -> None:
+    r = _build(tmp_path, "本报讯 5月6日，河南省漯河市委召开全会。市委书记孙启航主持。\n")
+    assert _org(r, "河南省漯河市委").sites == {_place(r, "漯河市").key}
+
+
+def test_hierarchy_congress_working_committee_under_the_standing_committee(
+        tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 5月6日，开封市人大常委会副主任孙启航带队视察。市人大常委会副秘书长吴海峰，"
+        "选工委主任赵春生，监察司法工委副主任周德明参加视察。视察组学习了河南省人大常委会"
+        "的经验。\n",
+    )
+    congress = _org(r, "开封市人大常委会")
+    assert _org(r, "选工委").parents == {congress.key}
+    assert _org(r, "监察司法工委").parents == {congress.key}
 
 
 @pytest.mark.parametrize(("written", "body"), [
