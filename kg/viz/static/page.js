@@ -97,7 +97,8 @@
   function visNode(i, x, y) {
     const n = NODES[i];
     return { id: i, label: n.label, shape: KINDS[n.kind].shape, color: colours[n.kind],
-             value: Math.max(1, n.deg), x: x, y: y, hidden: filteredOut(i) };
+             value: Math.log(2 + n.deg), x: x, y: y, hidden: filteredOut(i) };  // hubs of
+    // thousands would make every other node and name the smallest: sizes follow log(degree)
   }
   function visEdge(j) {
     const e = EDGES[j], k = EDGE_KINDS[e[2]];
