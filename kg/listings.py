@@ -30,7 +30,8 @@ from typing import TYPE_CHECKING, Any, cast
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier, Variable
 
-from kg.query import NamedQuery, list_named, native_query, ox_plain, plain
+from kg.named import NamedQuery, list_named
+from kg.sparql import native_query, ox_plain, plain
 
 if TYPE_CHECKING:
     import pyoxigraph

@@ -1,5 +1,7 @@
 """SPARQL over kg graphs: loading, running queries safely, named queries, result formats
-and summary statistics.
+and summary statistics. The top of the query side: it builds on kg.sparql (prefixes,
+errors, plain values), kg.named (the shipped queries), kg.results (the formats),
+kg.store and kg.listings, and none of them imports it.
 
 Named queries are the `.rq` files of `kg/queries/`. Each is a complete SPARQL query (its
 own PREFIX lines) whose first line is `# description: ...`; a line `# param NAME: ...`
@@ -16,47 +18,27 @@ work out again on every call.
 
 from __future__ import annotations
 
-import csv
-import io
 import json
 import re
-import unicodedata
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from rdflib import BNode, Dataset, Graph, Literal, URIRef
-from rdflib.namespace import XSD
-from rdflib.plugins.sparql.sparql import Query
+from rdflib import Dataset, Graph, Literal
 from rdflib.query import Result
-from rdflib.term import Identifier, Node, Variable
+from rdflib.term import Identifier, Variable
 
-from kg.namespace import KGO, KGR, SDO
+from kg.named import NamedQuery, get_named, list_named, parse_named
+from kg.results import boolean, format_table, iter_select, width
+from kg.sparql import PREFIXES, QueryError, compact, native_query, one_line, ox_plain, plain
 
-PREFIXES = {
-    "kgo": str(KGO._NS),
-    "kgr": str(KGR),
-    "org": "http://www.w3.org/ns/org#",
-    "foaf": "http://xmlns.com/foaf/0.1/",
-    "prov": "http://www.w3.org/ns/prov#",
-    "skos": "http://www.w3.org/2004/02/skos/core#",
-    "schema": str(SDO),
-    "rdfs": "http://www.w3.org/2000/01/rdf-schema#",
-    "rdf": "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
-    "xsd": "http://www.w3.org/2001/XMLSchema#",
-    "owl": "http://www.w3.org/2002/07/owl#",
-}
+if TYPE_CHECKING:  # rdflib's SPARQL parser takes half a second to import: only to check
+    from rdflib.plugins.sparql.sparql import Query
 
 FORMATS = ("table", "csv", "tsv", "json")
 _QUAD_FORMATS = frozenset({"trig", "nquads", "trix"})
-_TABLE_CELL = 60  # display columns a table cell may take before it is cut with …
-
-
-class QueryError(Exception):
-    """A graph that cannot be read or a query that cannot run; the message says why."""
 
 
 # ---------------------------------------------------------------------------
@@ -115,7 +97,7 @@ def _load_oxigraph(p: Path, fmt: str) -> Graph:
         store.bulk_load(path=str(p), format=getattr(ox.RdfFormat, _OX_FORMATS[fmt]),
                         base_iri=p.resolve().as_uri())
     except (SyntaxError, ValueError, OSError) as e:
-        raise QueryError(f"cannot read {p} as RDF ({fmt}): {_one_line(str(e))}") from e
+        raise QueryError(f"cannot read {p} as RDF ({fmt}): {one_line(str(e))}") from e
     quads = fmt in _QUAD_FORMATS
     if quads:
         # the default graph becomes the merge of every graph (each triple once, as in
@@ -168,7 +150,7 @@ def prepare(sparql: str, allow_service: bool = False) -> Query:
     try:
         q = prepareQuery(sparql, initNs=PREFIXES)
     except Exception as e:  # pyparsing and rdflib errors alike
-        raise QueryError(f"bad SPARQL: {_one_line(str(e))}") from e
+        raise QueryError(f"bad SPARQL: {one_line(str(e))}") from e
     bad = bad_regex(q)
     if bad:
         raise QueryError(f"query failed: bad regular expression {bad}")
@@ -240,7 +222,7 @@ def run(
     """Run a SPARQL query with kg's prefixes predeclared and `bindings` as initial values
     of variables. Text is checked first (`prepare`) and then handed to the graph as text,
     so a store with its own SPARQL engine (oxrdflib) runs it natively."""
-    if isinstance(sparql, Query):
+    if not isinstance(sparql, str):  # a query rdflib prepared
         if not allow_service and remote_access(sparql):
             raise QueryError("the prepared query fetches remote data; pass allow_service=True")
     else:
@@ -255,81 +237,11 @@ def _execute(
     try:
         return g.query(query, initNs=PREFIXES, initBindings=dict(bindings or {}))
     except Exception as e:
-        raise QueryError(f"query failed: {_one_line(str(e))}") from e
-
-
-def _one_line(s: str) -> str:
-    return " ".join(s.split())
+        raise QueryError(f"query failed: {one_line(str(e))}") from e
 
 
 # ---------------------------------------------------------------------------
 # named queries
-
-
-@dataclass(frozen=True)
-class NamedQuery:
-    """A `.rq` file of kg/queries: its name (file stem), one-line description,
-    parameters (name -> description) and text."""
-
-    name: str
-    description: str
-    params: tuple[tuple[str, str], ...]
-    text: str
-    kept: bool = False  # `# kept: yes`: a store keeps the answer (kg.listings)
-    optional: frozenset[str] = frozenset()  # `# param NAME?:` may be left out
-
-    @property
-    def param_names(self) -> tuple[str, ...]:
-        return tuple(p for p, _ in self.params)
-
-
-_PARAM = re.compile(r"^#\s*param\s+([A-Za-z_][A-Za-z0-9_]*)(\?)?\s*:\s*(.*)$")
-_KEPT = re.compile(r"^#\s*kept\s*:\s*yes\b")
-
-
-def parse_named(name: str, text: str) -> NamedQuery:
-    """Read the header comments of a named query."""
-    lines = text.splitlines()
-    first = lines[0] if lines else ""
-    if not first.startswith("# description:"):
-        raise QueryError(f"named query {name!r} does not start with '# description:'")
-    params = []
-    optional = set()
-    kept = False
-    for line in lines[1:]:
-        if not line.startswith("#"):
-            break
-        m = _PARAM.match(line)
-        if m:
-            params.append((m.group(1), m.group(3).strip()))
-            if m.group(2):
-                optional.add(m.group(1))
-        kept = kept or bool(_KEPT.match(line))
-    return NamedQuery(name, first.split(":", 1)[1].strip(), tuple(params), text, kept,
-                      frozenset(optional))
-
-
-@cache
-def _named_queries() -> dict[str, NamedQuery]:
-    folder = resources.files("kg").joinpath("queries")
-    out = {}
-    for f in folder.iterdir():
-        if f.name.endswith(".rq"):
-            name = f.name[: -len(".rq")]
-            out[name] = parse_named(name, f.read_text(encoding="utf-8"))
-    return dict(sorted(out.items()))
-
-
-def list_named() -> list[NamedQuery]:
-    """The named queries shipped with kg, by name."""
-    return list(_named_queries().values())
-
-
-def get_named(name: str) -> NamedQuery:
-    queries = _named_queries()
-    if name not in queries:
-        raise QueryError(f"unknown named query {name!r}; known: {', '.join(queries)}")
-    return queries[name]
 
 
 def bind_params(nq: NamedQuery, params: Mapping[str, str]) -> dict[str, Literal]:
@@ -420,36 +332,6 @@ def _listings(graph: Graph) -> Any:
     return getattr(graph.store, "listings", None)
 
 
-def native_query(store: Any, text: str) -> tuple[list[str], Any]:
-    """A SELECT run by pyoxigraph: its variable names and its solutions (iterable
-    once; each a sequence of pyoxigraph terms, None where unbound)."""
-    header = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-    try:
-        res = store.query(header + text)
-    except (SyntaxError, OSError, ValueError) as e:
-        raise QueryError(f"query failed: {_one_line(str(e))}") from e
-    return [v.value for v in res.variables], res
-
-
-def ox_plain(term: Any) -> Any:
-    """`plain` for a pyoxigraph term."""
-    if term is None:
-        return None
-    kind = type(term).__name__
-    if kind == "NamedNode":
-        return term.value
-    if kind == "BlankNode":
-        return f"_:{term.value}"
-    if kind == "Literal":
-        if term.language or term.datatype.value == _XSD_STRING:
-            return term.value
-        return plain(Literal(term.value, datatype=URIRef(term.datatype.value)))
-    return str(term)
-
-
-_XSD_STRING = str(XSD.string)
-
-
 def people(graph: Graph) -> list[dict[str, Any]]:
     """Persons with their posts (name, role, organization, person)."""
     return named("people", graph)
@@ -489,21 +371,6 @@ def mentions(graph: Graph, name: str) -> list[dict[str, Any]]:
 # results
 
 
-def plain(term: Node | None) -> Any:
-    """A result term as a plain Python value: IRIs and strings as str, numbers and
-    dates as int/float/date, unbound as None."""
-    if term is None:
-        return None
-    if isinstance(term, Literal):
-        if term.language or term.datatype in (None, XSD.string):
-            return str(term)
-        value = term.toPython()
-        return str(term) if isinstance(value, Literal) else value
-    if isinstance(term, BNode):
-        return f"_:{term}"
-    return str(term)
-
-
 def rows(res: Result) -> list[dict[str, Any]]:
     """SELECT results as dicts (one key per projected variable, None when unbound)."""
     names = [str(v) for v in res.vars or []]
@@ -533,47 +400,9 @@ def iter_result(res: Result, fmt: str = "table") -> Iterator[str]:
         yield str(res.graph.serialize(format="turtle" if fmt == "table" else "json-ld"))
         return
     if res.type == "ASK":
-        if fmt == "json":
-            yield json.dumps({"head": {}, "boolean": bool(res.askAnswer)}) + "\n"
-        elif fmt == "table":
-            yield ("yes" if res.askAnswer else "no") + "\n"
-        else:
-            raise QueryError("ASK gives a yes/no answer: use --format table or json")
+        yield boolean(bool(res.askAnswer), fmt)
         return
-    names = [str(v) for v in res.vars or []]
-    found: Iterator[list[Node | None]] = (list(r) for r in _solutions(res))
-    if fmt == "table":
-        yield format_table(names, [[_short(t) for t in r] for r in found])
-    elif fmt == "tsv":
-        yield "\t".join(f"?{n}" for n in names) + "\n"
-        for r in found:
-            yield "\t".join(_tsv_term(t) for t in r) + "\n"
-    elif fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\r\n")
-        w.writerow(names)
-        for r in found:
-            w.writerow(["" if t is None else _csv_term(t) for t in r])
-            yield buf.getvalue()
-            buf.seek(0)
-            buf.truncate()
-        yield buf.getvalue()
-    else:
-        # one binding a line: valid JSON that still reads (and diffs) line by line; a
-        # line is written once the next one is known (the last has no comma)
-        head = json.dumps({"vars": names}, ensure_ascii=False)
-        yield f'{{"head": {head},\n "results": {{"bindings": [\n'
-        before = None
-        for r in found:
-            line = json.dumps(
-                {n: _json_term(t) for n, t in zip(names, r, strict=True) if t is not None},
-                ensure_ascii=False)
-            if before is not None:
-                yield f"  {before},\n"
-            before = line
-        if before is not None:
-            yield f"  {before}\n"
-        yield " ]}}\n"
+    yield from iter_select([str(v) for v in res.vars or []], _solutions(res), fmt)
 
 
 def _solutions(res: Result) -> Iterator[Any]:
@@ -586,95 +415,8 @@ def _solutions(res: Result) -> Iterator[Any]:
         except StopIteration:
             return
         except Exception as e:
-            raise QueryError(f"query failed: {_one_line(str(e))}") from e
+            raise QueryError(f"query failed: {one_line(str(e))}") from e
         yield row
-
-
-def _csv_term(t: Node) -> str:
-    return f"_:{t}" if isinstance(t, BNode) else str(t)
-
-
-def _json_term(t: Node) -> dict[str, str]:
-    if isinstance(t, URIRef):
-        return {"type": "uri", "value": str(t)}
-    if isinstance(t, BNode):
-        return {"type": "bnode", "value": str(t)}
-    assert isinstance(t, Literal)
-    out = {"type": "literal", "value": str(t)}
-    if t.language:
-        out["xml:lang"] = t.language
-    elif t.datatype is not None and t.datatype != XSD.string:
-        out["datatype"] = str(t.datatype)
-    return out
-
-
-_TSV_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\t": "\\t", "\n": "\\n", "\r": "\\r"})
-
-
-def _tsv_term(t: Node | None) -> str:
-    """A term in the Turtle syntax the SPARQL TSV format asks for; '' when unbound."""
-    if t is None:
-        return ""
-    if isinstance(t, URIRef):
-        return f"<{t}>"
-    if isinstance(t, BNode):
-        return f"_:{t}"
-    assert isinstance(t, Literal)
-    s = f'"{str(t).translate(_TSV_ESCAPES)}"'
-    if t.language:
-        return f"{s}@{t.language}"
-    if t.datatype is not None and t.datatype != XSD.string:
-        return f"{s}^^<{t.datatype}>"
-    return s
-
-
-def compact(iri: str) -> str:
-    """An IRI as prefix:local with the longest matching kg prefix, else unchanged."""
-    best = ""
-    for prefix, ns in PREFIXES.items():
-        if iri.startswith(ns) and len(ns) > len(PREFIXES.get(best, "")):
-            best = prefix
-    return f"{best}:{iri[len(PREFIXES[best]):]}" if best else iri
-
-
-def _short(t: Node | None) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, URIRef):
-        return compact(str(t))
-    return _csv_term(t)
-
-
-def width(s: str) -> int:
-    """Display width in a terminal: wide and full-width characters count two."""
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in s)
-
-
-def _cut(s: str, limit: int) -> str:
-    s = " ".join(s.split())
-    if width(s) <= limit:
-        return s
-    out, w = [], 0
-    for c in s:
-        cw = width(c)
-        if w + cw > limit - 1:
-            break
-        out.append(c)
-        w += cw
-    return "".join(out) + "…"
-
-
-def format_table(
-    names: Sequence[str], table: Iterable[Sequence[str]], limit: int = _TABLE_CELL
-) -> str:
-    """Columns aligned by display width (CJK counts double); long cells cut with …."""
-    cells = [[_cut(c, limit) for c in r] for r in table]
-    widths = [max([width(n)] + [width(r[i]) for r in cells]) for i, n in enumerate(names)]
-
-    def line(r: Sequence[str]) -> str:
-        return "  ".join(c + " " * (w - width(c)) for c, w in zip(r, widths, strict=True)).rstrip()
-
-    return "".join(line(r) + "\n" for r in [list(names), *cells])
 
 
 # ---------------------------------------------------------------------------
@@ -694,20 +436,22 @@ WHERE {
 
 
 def counts(g: Graph) -> dict[str, int]:
-    row = next(iter(run(g, _COUNTS)))
-    return {str(k): int(v) for k, v in row.asdict().items()}  # type: ignore[union-attr]
+    return {k: int(v) for k, v in _own_rows(g, _COUNTS)[0].items()}
 
 
 _TYPES = "SELECT ?type (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?type } GROUP BY ?type"
 
 # distinct entities one step away: through a membership (person <-> organization) or
-# a direct link between entities
+# a direct link between entities. The pairs are made distinct before the labels and
+# types join them (joined first, oxigraph takes 20 times longer)
 _CONNECTED = """
 SELECT ?e ?label ?kind (COUNT(DISTINCT ?n) AS ?links)
 WHERE {
-  { ?m org:member ?e ; org:organization ?n } UNION { ?m org:member ?n ; org:organization ?e }
-  UNION { ?e org:subOrganizationOf|schema:containedInPlace|schema:location|kgo:runBy ?n }
-  UNION { ?n org:subOrganizationOf|schema:containedInPlace|schema:location|kgo:runBy ?e }
+  { SELECT DISTINCT ?e ?n WHERE {
+    { ?m org:member ?e ; org:organization ?n } UNION { ?m org:member ?n ; org:organization ?e }
+    UNION { ?e org:subOrganizationOf|schema:containedInPlace|schema:location|kgo:runBy ?n }
+    UNION { ?n org:subOrganizationOf|schema:containedInPlace|schema:location|kgo:runBy ?e }
+  } }
   ?e rdfs:label ?label .
   VALUES (?type ?kind) { (foaf:Person "person") (org:Organization "organization")
                          (schema:Place "place") (kgo:Program "programme") }
@@ -740,9 +484,20 @@ class Stats:
     programmes: list[tuple[str, int, int, int, str]]
 
 
+def _own_rows(g: Graph, sparql: str) -> list[dict[str, Any]]:
+    """The rows of one of kg's own SELECTs as dicts of plain values: evaluated by
+    pyoxigraph directly when the graph is one of its stores (no check by rdflib's
+    parser: the text is kg's), else through `run`."""
+    store = getattr(g.store, "oxigraph", None)
+    if store is None:
+        return rows(run(g, sparql))
+    names, solutions = native_query(store, sparql)
+    return [{n: ox_plain(t) for n, t in zip(names, sol, strict=True)} for sol in solutions]
+
+
 def _select(g: Graph, sparql: str) -> list[list[Any]]:
     """SELECT rows as lists of plain values."""
-    return [list(r.values()) for r in rows(run(g, sparql))]
+    return [list(r.values()) for r in _own_rows(g, sparql)]
 
 
 def stats(g: Graph, top: int = 10) -> Stats:
@@ -774,6 +529,7 @@ def format_stats(s: Stats) -> str:
 __all__ = [
     "FORMATS", "PREFIXES", "NamedQuery", "QueryError", "Stats", "compact", "counts",
     "format_result", "format_stats", "format_table", "get_named", "list_named", "load", "members",
-    "mentions", "named", "org_tree", "people", "places", "plain", "positions", "prepare",
-    "programs", "remote_access", "rows", "run", "run_named", "stats",
+    "mentions", "named", "native_query", "org_tree", "ox_plain", "parse_named", "people",
+    "places", "plain", "positions", "prepare", "programs", "remote_access", "rows", "run",
+    "run_named", "stats", "width",
 ]

@@ -340,7 +340,7 @@ def rdflib_graph(store: pyoxigraph.Store, listings: Listings | None = None,
     from rdflib import Dataset, Graph
     from rdflib.graph import DATASET_DEFAULT_GRAPH_ID
 
-    from kg.rdf import bind
+    from kg.sparql import bind_prefixes as bind
 
     kg_store = _kg_store_class()(store=store)
     kg_store.listings = listings
@@ -358,25 +358,20 @@ def graph_dir(root: Path) -> Path:
 
 def open_graph(spec: str | Path) -> Graph:
     """The graph of `oxigraph:DIR`, read-only, as an rdflib.Graph (kg.query.load's
-    answer for a store). Raises kg.query.QueryError when there is none."""
+    answer for a store). Raises StoreError when there is none."""
     import pyoxigraph as ox
 
-    from kg.query import QueryError
-
-    try:
-        root = parse_spec(spec)
-    except StoreError as e:
-        raise QueryError(str(e)) from e
-    path = graph_dir(root)
-    if not path.is_dir():
-        raise QueryError(f"no graph store in {root} (kg build --store {SCHEME}{root} makes one)")
     from kg.listings import FILE, Listings, fingerprint
 
+    root = parse_spec(spec)
+    path = graph_dir(root)
+    if not path.is_dir():
+        raise StoreError(f"no graph store in {root} (kg build --store {SCHEME}{root} makes one)")
     try:
         before = fingerprint(path)
         store = ox.Store.read_only(str(path))
     except OSError as e:
-        raise QueryError(f"cannot open the graph store {path}: {e}") from e
+        raise StoreError(f"cannot open the graph store {path}: {e}") from e
     # the kept answers hold for the graph opened only if it did not change meanwhile
     listings = None
     if path != root and before == fingerprint(path):
