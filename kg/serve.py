@@ -8,19 +8,25 @@
   then carries `X-KG-Truncated: true`).
 - `/`: the explorer (kg/serve_static/): search every entity, open one to see its
   facts, posts and neighbours, expand any neighbour in turn, filter by type. Its
-  look-ups (`/api/search`, `/api/entity`) are kg's own bounded queries, answered in
-  the server process from an index built at start-up.
+  look-ups (`/api/search`, `/api/entity`, `/api/part` for the next page of a long
+  list) never go through `/sparql` and its child process: they are answered in the
+  server process from what `Explorer` works out at start-up (a label index, every
+  entity's posts, members and neighbours in order) and from index look-ups of the
+  store, a page at a time, so their cost does not grow with the graph or with how
+  connected an entity is.
+
+Answers of `/sparql` are written by kg.results, as `kg query` writes its own.
 """
 
 from __future__ import annotations
 
 import unicodedata
+from bisect import bisect_right
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, partial
 from importlib import resources
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 from starlette.applications import Starlette
@@ -31,25 +37,28 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, PlainTextResponse, Response
 from starlette.routing import Route
 
+from kg import results
 from kg.guard import ChildDied, ChildTimeout, child_messages
-from kg.query import PREFIXES, QueryError, load
+from kg.query import load
+from kg.sparql import PREFIXES, QueryError, compact
 
 DEFAULT_TIMEOUT = 30.0  # seconds per /sparql query
 DEFAULT_MAX_ROWS = 10_000
-SEARCH_LIMIT = 30
-NEIGHBOURS_LIMIT = 200
+SEARCH_LIMIT = 30  # hits a search shows
+COUNT_CAP = 1000  # matches a search counts beyond those it shows
+PARTS = {"sources": 20, "posts": 50, "members": 50, "neighbours": 100}  # page sizes
+FACTS_LIMIT = 200
+SOURCES_PER_POST = 10
 
-_HEADER = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
-_RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
-_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-_ORG = "http://www.w3.org/ns/org#"
-_SDO = PREFIXES["schema"]
-_KO = PREFIXES["kgo"]
+_RDF_TYPE = PREFIXES["rdf"] + "type"
+_LABEL = PREFIXES["rdfs"] + "label"
+_SKOS_ALT = PREFIXES["skos"] + "altLabel"
+_ORG = PREFIXES["org"]
 KINDS = {  # class IRI -> kind shown by the explorer
-    "http://xmlns.com/foaf/0.1/Person": "person",
-    "http://www.w3.org/ns/org#Organization": "organization",
+    PREFIXES["foaf"] + "Person": "person",
+    _ORG + "Organization": "organization",
     PREFIXES["schema"] + "Place": "place",
-    _KO + "Program": "programme",
+    PREFIXES["kgo"] + "Program": "programme",
     PREFIXES["schema"] + "NewsArticle": "article",
 }
 
@@ -70,7 +79,7 @@ _MEDIA = {"json": "application/sparql-results+json", "xml": "application/sparql-
 
 
 # ---------------------------------------------------------------------------
-# content negotiation and result serialisation (pyoxigraph terms)
+# content negotiation and answers
 
 
 def negotiate(accept: str | None, offered: Iterable[str]) -> str | None:
@@ -100,87 +109,6 @@ def negotiate(accept: str | None, offered: Iterable[str]) -> str | None:
         if best is None or (q, -i) > (best[0], -best[1]):
             best = (q, i, match)
     return best[2] if best else None
-
-
-def _json_term(t: Any) -> dict[str, str]:
-    if isinstance(t, ox.NamedNode):
-        return {"type": "uri", "value": t.value}
-    if isinstance(t, ox.BlankNode):
-        return {"type": "bnode", "value": t.value}
-    if isinstance(t, ox.Literal):
-        out = {"type": "literal", "value": t.value}
-        if t.language:
-            out["xml:lang"] = t.language
-        elif t.datatype.value != PREFIXES["xsd"] + "string":
-            out["datatype"] = t.datatype.value
-        return out
-    return {"type": "triple", "value": str(t)}
-
-
-def _xml_term(t: Any) -> str:
-    if isinstance(t, ox.NamedNode):
-        return f"<uri>{escape(t.value)}</uri>"
-    if isinstance(t, ox.BlankNode):
-        return f"<bnode>{escape(t.value)}</bnode>"
-    if isinstance(t, ox.Literal):
-        if t.language:
-            return f"<literal xml:lang={quoteattr(t.language)}>{escape(t.value)}</literal>"
-        if t.datatype.value != PREFIXES["xsd"] + "string":
-            return f"<literal datatype={quoteattr(t.datatype.value)}>{escape(t.value)}</literal>"
-        return f"<literal>{escape(t.value)}</literal>"
-    return f"<literal>{escape(str(t))}</literal>"
-
-
-def _csv_cell(t: Any) -> str:
-    if t is None:
-        return ""
-    v = t.value if not isinstance(t, ox.BlankNode) else f"_:{t.value}"
-    if any(c in v for c in ',"\r\n'):
-        v = '"' + v.replace('"', '""') + '"'
-    return v
-
-
-def _tsv_cell(t: Any) -> str:
-    if t is None:
-        return ""
-    if isinstance(t, ox.Literal) and t.datatype.value == PREFIXES["xsd"] + "string" \
-            and not t.language:
-        return str(ox.Literal(t.value))
-    return str(t)
-
-
-def serialize_solutions(names: list[str], solutions: Iterable[Any], fmt: str) -> str:
-    """SELECT solutions (pyoxigraph) in a W3C SPARQL results format."""
-    import json
-
-    if fmt == "json":
-        rows = [json.dumps({n: _json_term(t) for n, t in zip(names, s) if t is not None},
-                           ensure_ascii=False) for s in solutions]
-        return ('{"head": {"vars": ' + json.dumps(names, ensure_ascii=False)
-                + '}, "results": {"bindings": [\n' + ",\n".join(rows) + "\n]}}\n")
-    if fmt == "xml":
-        out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">',
-               "<head>" + "".join(f"<variable name={quoteattr(n)}/>" for n in names)
-               + "</head><results>"]
-        for s in solutions:
-            out.append("<result>" + "".join(
-                f"<binding name={quoteattr(n)}>{_xml_term(t)}</binding>"
-                for n, t in zip(names, s) if t is not None) + "</result>")
-        out.append("</results></sparql>\n")
-        return "\n".join(out)
-    if fmt == "csv":
-        lines = [",".join(names)] + [",".join(_csv_cell(t) for t in s) for s in solutions]
-        return "\r\n".join(lines) + "\r\n"
-    lines = ["\t".join(f"?{n}" for n in names)]
-    lines += ["\t".join(_tsv_cell(t) for t in s) for s in solutions]
-    return "\n".join(lines) + "\n"
-
-
-def serialize_boolean(value: bool, fmt: str) -> str:
-    if fmt == "xml":
-        return ('<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
-                f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n")
-    return '{"head": {}, "boolean": %s}\n' % ("true" if value else "false")
 
 
 @dataclass(frozen=True)
@@ -218,7 +146,7 @@ def answer(store: ox.Store, text: str, accept: str | None, max_rows: int) -> Ans
             if mt is None:
                 raise ProtocolError(406, "ASK answers as SPARQL results JSON or XML")
             fmt = _SELECT_TYPES[mt]
-            return Answer(serialize_boolean(bool(res), fmt).encode(), _MEDIA[fmt])
+            return Answer(results.boolean(bool(res), fmt).encode(), _MEDIA[fmt])
         if isinstance(res, ox.QuerySolutions):
             mt = negotiate(accept, list(_SELECT_TYPES))
             if mt is None:
@@ -227,7 +155,7 @@ def answer(store: ox.Store, text: str, accept: str | None, max_rows: int) -> Ans
             names = [v.value for v in res.variables]
             found = list(islice(res, max_rows + 1))
             cut = len(found) > max_rows
-            body = serialize_solutions(names, found[:max_rows], fmt)
+            body = "".join(results.iter_select(names, found[:max_rows], fmt))
             return Answer(body.encode(), _MEDIA[fmt], cut)
         mt = negotiate(accept, list(_GRAPH_TYPES))
         if mt is None:
@@ -289,48 +217,240 @@ def fold(s: str) -> str:
 
 @dataclass
 class Entity:
+    """What search shows of an entity, worked out once at start-up."""
+
     iri: str
     label: str
     kind: str
-    keys: str  # folded label and aliases, joined by \x00
+    names: tuple[str, ...]  # folded label and aliases
     weight: int  # mentions: ranks namesakes
+    city: str = ""
+    post: str = ""
+
+    def hit(self) -> dict[str, str]:
+        d = {"iri": self.iri, "label": self.label, "kind": self.kind}
+        if self.city:
+            d["city"] = self.city
+        if self.post:
+            d["post"] = self.post
+        return d
 
 
-_ENTITIES = """
-SELECT ?e ?t ?label (GROUP_CONCAT(DISTINCT ?alt; SEPARATOR="\\u0000") AS ?alts)
-       (MAX(?c) AS ?n)
-WHERE {
-  VALUES ?t { foaf:Person org:Organization schema:Place kgo:Program }
-  ?e a ?t ; rdfs:label ?label .
-  OPTIONAL { ?e skos:altLabel ?alt }
-  OPTIONAL { ?e kgo:mentionCount ?c }
-}
-GROUP BY ?e ?t ?label
-"""
+class LabelIndex:
+    """Substring search over the names of entities, ranked: a name equal to the query,
+    then a name starting with it, then a name containing it; within each, the order
+    the entities were given in (most mentioned first).
+
+    Each entity is one line of one string (`\\x00name\\x00alias\\x00\\n`), so each tier is
+    a run of `str.find` (C speed) from the top: `\\x00q\\x00`, `\\x00q`, `q`. A look-up
+    stops once it has a page of hits, and counts the rest up to `count_cap`."""
+
+    def __init__(self, entities: list[Entity]) -> None:
+        self.entities = entities
+        lines = ["\x00" + "\x00".join(e.names) + "\x00\n" for e in entities]
+        self.starts: list[int] = []
+        at = 0
+        for line in lines:
+            self.starts.append(at)
+            at += len(line)
+        self.starts.append(at)
+        self.text = "".join(lines)
+
+    def _line(self, at: int) -> int:
+        return bisect_right(self.starts, at) - 1
+
+    def search(self, key: str, limit: int, count_cap: int) -> tuple[list[int], int, bool]:
+        """(up to `limit` positions of matching entities, best first; how many match,
+        counted up to `count_cap`; whether that count is exact)."""
+        if not key or "\x00" in key or "\n" in key:
+            return [], 0, True
+        found: dict[int, None] = {}
+        text = self.text
+        for needle in ("\x00" + key + "\x00", "\x00" + key, key):
+            at = 0
+            while len(found) < limit:
+                at = text.find(needle, at)
+                if at < 0:
+                    break
+                line = self._line(at)
+                found.setdefault(line)
+                at = self.starts[line + 1]
+            if len(found) >= limit:
+                break
+        if len(found) < limit:  # every match is among them
+            return list(found), len(found), True
+        total, at = 0, 0
+        while total < count_cap:
+            at = text.find(key, at)
+            if at < 0:
+                return list(found), total, True
+            total += 1
+            at = text.find("\n", at) + 1
+        return list(found), total, text.find(key, at) < 0
+
+
+@dataclass(frozen=True, slots=True)
+class Post:
+    """A membership as the explorer lists it: its IRI, person, organization (or ""),
+    role label and first and last dates ("" when unknown)."""
+
+    iri: str
+    member: str
+    org: str
+    role: str
+    first: str
+    last: str
+
+
+_SDO = PREFIXES["schema"]
+_KO = PREFIXES["kgo"]
+_PROV = PREFIXES["prov"]
+# links between entities that make them neighbours (besides posts), as kg stats counts
+_LINKS = (_ORG + "subOrganizationOf", _SDO + "containedInPlace", _SDO + "location",
+          _ORG + "hasSite", _KO + "runBy")
+_PLACE_LINKS = (_SDO + "location", _ORG + "hasSite", _SDO + "containedInPlace")
 
 
 class Explorer:
-    """The graph behind `kg serve`: a pyoxigraph store, and an index of every entity
-    (label, aliases, kind) for search."""
+    """The graph behind `kg serve`: a pyoxigraph store, and what the explorer needs to
+    answer any look-up in time independent of the graph's size, worked out once at
+    start-up by reading a few predicates through the store's indexes: every entity
+    (label, aliases, kind, city and main post) in a label index for search, every
+    entity's posts, members and neighbours in display order for paging. Details of what
+    a page shows (evidence, sources, facts) are read from the store's indexes per page."""
 
     def __init__(self, store: ox.Store) -> None:
         self.store = store
-        self.entities: list[Entity] = []
-        self.by_iri: dict[str, Entity] = {}
-        for e, t, label, alts, n in self._select(_ENTITIES):
-            if e.value in self.by_iri:
-                continue
-            names = [label.value, *(alts.value.split("\x00") if alts and alts.value else [])]
-            ent = Entity(e.value, label.value, KINDS[t.value],
-                         "\x00".join(fold(x) for x in names),
-                         int(n.value) if n is not None else 0)
-            self.entities.append(ent)
-            self.by_iri[ent.iri] = ent
-        self.entities.sort(key=lambda x: (-x.weight, x.label, x.iri))
+        kinds: dict[str, str] = {}  # entity IRI -> kind
+        for cls, kind in reversed(KINDS.items()):  # the first class listed wins
+            if kind != "article":
+                kinds.update(dict.fromkeys(self._subjects(_RDF_TYPE, cls), kind))
+        self.labels: dict[str, str] = {}  # IRI -> its least label
+        for s, o in self._pairs(_LABEL):
+            if s not in self.labels or o.value < self.labels[s]:
+                self.labels[s] = o.value
+        self.posts_of: dict[str, list[Post]] = {}  # person -> posts in time order
+        self.members_of: dict[str, list[Post]] = {}  # organization -> posts in time order
+        self._read_posts()
+        self.links: dict[str, list[tuple[str, str, str]]] = {}  # entity -> (other, rel, dir)
+        for pred in _LINKS:
+            rel = compact(pred)
+            for s, o in self._pairs(pred):
+                if s in kinds and o.value in kinds:
+                    self.links.setdefault(s, []).append((o.value, rel, "out"))
+                    self.links.setdefault(o.value, []).append((s, rel, "in"))
+        # every predicate of the graph but the sources (`_facts` looks each one up)
+        self.predicates = sorted(
+            p.value for [p] in self._select("SELECT DISTINCT ?p WHERE { ?s ?p ?o }")
+            if type(p) is ox.NamedNode and p.value != _PROV + "wasDerivedFrom")
+        self.entities = self._entities(kinds)  # most mentioned first
+        self.by_iri = {e.iri: e for e in self.entities}
+        self._rank = {e.iri: i for i, e in enumerate(self.entities)}
+        self.index: dict[str | None, LabelIndex] = {None: LabelIndex(self.entities)}
+        for kind in set(kinds.values()):
+            self.index[kind] = LabelIndex([e for e in self.entities if e.kind == kind])
 
-    def _select(self, text: str) -> Iterator[Any]:
-        res: Any = self.store.query(_HEADER + text)
-        yield from res
+    def _read_posts(self) -> None:
+        """Every membership, listed under its person and its organization."""
+        labels = self.labels
+        member = {m: o.value for m, o in self._pairs(_ORG + "member") if type(o) is ox.NamedNode}
+        org = {m: o.value for m, o in self._pairs(_ORG + "organization")
+               if type(o) is ox.NamedNode}
+        role = {m: labels.get(o.value, _tail(o.value)) for m, o in self._pairs(_ORG + "role")}
+        first = {m: o.value for m, o in self._pairs(_KO + "firstSeen")}
+        last = {m: o.value for m, o in self._pairs(_KO + "lastSeen")}
+        for m, p in member.items():
+            post = Post(m, p, org.get(m, ""), role.get(m, ""), first.get(m, ""),
+                        last.get(m, ""))
+            self.posts_of.setdefault(post.member, []).append(post)
+            if post.org:
+                self.members_of.setdefault(post.org, []).append(post)
+        for side, lists in (("org", self.posts_of), ("member", self.members_of)):
+            for found in lists.values():
+                found.sort(key=lambda p, side=side: (  # type: ignore[misc]
+                    p.first, labels.get(getattr(p, side), ""), p.role, p.iri))
+
+    def _entities(self, kinds: dict[str, str]) -> list[Entity]:
+        """Every entity with its names, weight, city and main post, most mentioned
+        first."""
+        alts: dict[str, list[str]] = {}
+        for s, o in self._pairs(_SKOS_ALT):
+            if s in kinds:
+                alts.setdefault(s, []).append(o.value)
+        weights = {s: _int(o.value) for s, o in self._pairs(_KO + "mentionCount")}
+        place: dict[str, str] = {}  # IRI -> label of its place
+        for pred in reversed(_PLACE_LINKS):  # the first listed wins
+            found: dict[str, str] = {}
+            for s, o in self._pairs(pred):
+                name = self.labels.get(o.value)
+                if name and (s not in found or name < found[s]):
+                    found[s] = name
+            place.update(found)
+        out = []
+        for iri, kind in kinds.items():
+            label = self.labels.get(iri, _tail(iri))
+            names = tuple(dict.fromkeys(fold(x) for x in [label, *sorted(alts.get(iri, []))]
+                                        if fold(x)))
+            ent = Entity(iri, label, kind, names, weights.get(iri, 0))
+            ent.city, ent.post = self._context(iri, place)
+            out.append(ent)
+        return sorted(out, key=lambda e: (-e.weight, e.label, e.iri))
+
+    # reading the store ---------------------------------------------------------
+    def _pairs(self, pred: str) -> Iterator[tuple[str, Any]]:
+        """(subject IRI, object) of every triple of the default graph with `pred`."""
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(pred), None,
+                                              ox.DefaultGraph()):
+            if type(q.subject) is ox.NamedNode:
+                yield q.subject.value, q.object
+
+    def _subjects(self, pred: str, obj: str) -> Iterator[str]:
+        for q in self.store.quads_for_pattern(None, ox.NamedNode(pred), ox.NamedNode(obj),
+                                              ox.DefaultGraph()):
+            if type(q.subject) is ox.NamedNode:
+                yield q.subject.value
+
+    def _select(self, text: str) -> Iterable[Any]:
+        found = self.store.query(text)
+        assert isinstance(found, ox.QuerySolutions)
+        return found
+
+    def _objects(self, s: str, p: str) -> list[Any]:
+        return [q.object for q in self.store.quads_for_pattern(
+            ox.NamedNode(s), ox.NamedNode(p), None, ox.DefaultGraph())]
+
+    def _value(self, s: str, p: str) -> str:
+        found = sorted(o.value for o in self._objects(s, p))
+        return found[0] if found else ""
+
+    def _context(self, iri: str, place: dict[str, str]) -> tuple[str, str]:
+        """An entity's city and main post: a person's latest (else longest) post and
+        the place of its organization; an organization's parent, a programme's runner;
+        an organization's or place's own place."""
+        labels = self.labels
+        mains: list[tuple[str, int, str, str]] = []
+        for p in self.posts_of.get(iri, []):
+            text = labels.get(p.org, "") + p.role
+            mains.append((p.last, -len(text), text, p.org))
+        for n, rel, direction in self.links.get(iri, []):
+            if direction == "out" and rel in ("org:subOrganizationOf", "kgo:runBy"):
+                mains.append(("", 0, labels.get(n, ""), ""))
+        main = max(mains) if mains else ("", 0, "", "")
+        city = place.get(main[3], "")
+        for p in self.posts_of.get(iri, []):
+            city = city or place.get(p.org, "")
+        return city or place.get(iri, "") or _iri_city(iri), main[2]
+
+    # look-ups --------------------------------------------------------------------
+    @staticmethod
+    def node(iri: str) -> ox.NamedNode | None:
+        """`iri` as a term, None when it is not an IRI one can look up."""
+        if not iri or any(c in iri for c in '<>"{}|^`\\ \n\r\t'):
+            return None
+        try:
+            return ox.NamedNode(iri)
+        except ValueError:
+            return None
 
     def kind(self, iri: str) -> str | None:
         ent = self.by_iri.get(iri)
@@ -339,183 +459,147 @@ class Explorer:
     def search(self, q: str, kinds: set[str] | None = None,
                limit: int = SEARCH_LIMIT) -> list[dict[str, Any]]:
         """Entities whose label or alias contains `q` (exact names first, then names
-        starting with it, then the rest; more mentioned first), with their context."""
+        starting with it, then the rest; more mentioned first), each with its city and
+        main post, then `{"more": N}` when more match (`"exact": false`: at least N)."""
         key = fold(q)
-        if not key:
+        chosen: list[str | None] = [k for k in self.index
+                                    if k is not None and (not kinds or k in kinds)]
+        if not key or not chosen:
             return []
-        ranked: list[tuple[int, int, Entity]] = []
-        for i, ent in enumerate(self.entities):
-            if kinds and ent.kind not in kinds:
-                continue
-            pos = ent.keys.find(key)
-            if pos < 0:
-                continue
-            names = ent.keys.split("\x00")
-            rank = 0 if key in names else 1 if any(n.startswith(key) for n in names) else 2
-            ranked.append((rank, i, ent))
-        ranked.sort(key=lambda r: (r[0], r[1]))
-        hits = [r[2] for r in ranked[:limit]]
-        ctx = self.contexts([h.iri for h in hits])
-        return [{"iri": h.iri, "label": h.label, "kind": h.kind, **ctx.get(h.iri, {})}
-                for h in hits] + ([{"more": len(ranked) - limit}] if len(ranked) > limit else [])
-
-    def _objects(self, s: Any, p: str) -> list[Any]:
-        return [q.object for q in self.store.quads_for_pattern(s, ox.NamedNode(p), None, None)]
-
-    def _label(self, node: Any) -> str | None:
-        found = self._objects(node, _LABEL)
-        return found[0].value if found else None
-
-    def contexts(self, iris: list[str]) -> dict[str, dict[str, str]]:
-        """For each entity: its city and its main post (a person's latest or first post,
-        an organization's parent, a place's enclosing place, a programme's runner).
-        Index look-ups only (a query joining every membership is slow on a big store)."""
-        out: dict[str, dict[str, str]] = {}
-        for i in iris:
-            node = ox.NamedNode(i)
-            posts: list[tuple[str, int, str]] = []
-            city = None
-            for q in self.store.quads_for_pattern(None, ox.NamedNode(_ORG + "member"), node,
-                                                  None):
-                m = q.subject
-                roles = [self._label(r) for r in self._objects(m, _ORG + "role")]
-                orgs = self._objects(m, _ORG + "organization")
-                org = self._label(orgs[0]) if orgs else None
-                last = self._objects(m, _KO + "lastSeen")
-                post = (org or "") + (roles[0] or "" if roles else "")
-                posts.append((last[0].value if last else "", -len(post), post))
-                if city is None and orgs:
-                    city = self._place(orgs[0])
-            for rel in ("subOrganizationOf", ):
-                for o in self._objects(node, _ORG + rel):
-                    posts.append(("", 0, self._label(o) or ""))
-            for o in self._objects(node, _KO + "runBy"):
-                posts.append(("", 0, self._label(o) or ""))
-            city = city or self._place(node)
-            d: dict[str, str] = {}
-            c = city or _iri_city(i)
-            if c:
-                d["city"] = c
-            if posts:
-                d["post"] = max(posts)[2]
-            out[i] = d
+        if len(chosen) == len(self.index) - 1:
+            chosen = [None]  # every kind: one index
+        hits: list[tuple[int, int, Entity]] = []
+        total, exact = 0, True
+        for k in chosen:
+            index = self.index[k]
+            found, n, ok = index.search(key, limit, COUNT_CAP)
+            hits += [(_tier(index.entities[i], key), self._rank[index.entities[i].iri],
+                      index.entities[i]) for i in found]
+            total, exact = total + n, exact and ok
+        hits.sort(key=lambda h: (h[0], h[1]))
+        out: list[dict[str, Any]] = [h[2].hit() for h in hits[:limit]]
+        if total > len(out):
+            out.append({"more": total - len(out), "exact": exact})
         return out
-
-    def _place(self, node: Any) -> str | None:
-        for p in (_SDO + "location", _ORG + "hasSite", _SDO + "containedInPlace"):
-            for o in self._objects(node, p):
-                label = self._label(o)
-                if label:
-                    return label
-        return None
 
     def entity(self, iri: str) -> dict[str, Any] | None:
-        """An entity's facts, posts (with evidence, source and dates), members and
-        neighbours (entities one relation or one post away)."""
-        node = ox.NamedNode(iri)
-        ent = self.by_iri.get(iri)
-        facts: list[dict[str, str]] = []
-        types: list[str] = []
-        label = ent.label if ent else ""
-        for q in self.store.quads_for_pattern(node, None, None, None):
-            p, o = q.predicate.value, q.object
-            if p == _RDF_TYPE and isinstance(o, ox.NamedNode):
-                types.append(_short(o.value))
-            elif isinstance(o, ox.Literal):
-                if p.endswith("#label") and not label:
-                    label = o.value
-                facts.append({"p": _short(p), "v": o.value})
-            elif isinstance(o, ox.NamedNode) and p.endswith("wasDerivedFrom"):
-                facts.append({"p": _short(p), "v": self._article_label(o.value),
-                              "iri": o.value})
-        if not types and not facts:
+        """An entity's facts, and the first page of its sources, posts, members and
+        neighbours, each with its total (`part` pages through the rest)."""
+        if self.node(iri) is None:
             return None
-        posts = self._posts(iri, "member")
-        members = self._posts(iri, "organization")
-        neighbours = self._neighbours(iri)
-        return {"iri": iri, "label": label or _short(iri), "kind": ent.kind if ent else
-                (self._kind_of(iri) or "other"), "types": sorted(set(types)),
-                "facts": sorted(facts, key=lambda f: (f["p"], f["v"])), "posts": posts,
-                "members": members, "neighbours": neighbours,
-                **self.contexts([iri]).get(iri, {})}
-
-    def _kind_of(self, iri: str) -> str | None:
-        for q in self.store.quads_for_pattern(ox.NamedNode(iri),
-                                              ox.NamedNode(_RDF_TYPE), None, None):
-            k = KINDS.get(str(getattr(q.object, "value", "")))
-            if k:
-                return k
-        return None
-
-    def _article_label(self, iri: str) -> str:
-        text = f"""SELECT ?t ?d ?f WHERE {{ OPTIONAL {{ <{iri}> schema:headline|schema:name ?t }}
-  OPTIONAL {{ <{iri}> schema:datePublished ?d }} OPTIONAL {{ <{iri}> kgo:sourceFile ?f }} }}
-  LIMIT 1"""
-        for t, d, f in self._select(text):
-            parts = [x.value for x in (t, f, d) if x is not None]
-            return " · ".join(parts) or _short(iri)
-        return _short(iri)
-
-    def _posts(self, iri: str, side: str) -> list[dict[str, Any]]:
-        other = "organization" if side == "member" else "member"
-        text = f"""
-SELECT ?m ?role ?o ?olabel ?ev ?src ?file ?first ?last ?pub WHERE {{
-  ?m org:{side} <{iri}> ; org:role/rdfs:label ?role .
-  OPTIONAL {{ ?m org:{other} ?o . OPTIONAL {{ ?o rdfs:label ?olabel }} }}
-  OPTIONAL {{ ?m kgo:evidence ?ev }}
-  OPTIONAL {{ ?m kgo:evidenceSource|prov:wasDerivedFrom ?src .
-             OPTIONAL {{ ?src kgo:sourceFile ?file }}
-             OPTIONAL {{ ?src schema:datePublished ?pub }} }}
-  OPTIONAL {{ ?m kgo:firstSeen ?first }}
-  OPTIONAL {{ ?m kgo:lastSeen ?last }}
-}} LIMIT {NEIGHBOURS_LIMIT * 4}"""
-        out: dict[str, dict[str, Any]] = {}
-        for m, role, o, olabel, ev, src, file, first, last, pub in self._select(text):
-            d = out.setdefault(m.value, {"role": role.value, "sources": [], "evidence": []})
-            if o is not None:
-                d["other"] = o.value
-                d["label"] = olabel.value if olabel is not None else _short(o.value)
-                d["kind"] = self.kind(o.value) or ""
-            if ev is not None and ev.value not in d["evidence"]:
-                d["evidence"].append(ev.value)
-            if src is not None and src.value not in [s["iri"] for s in d["sources"]]:
-                d["sources"].append({"iri": src.value,
-                                     "file": file.value if file is not None else "",
-                                     "date": pub.value if pub is not None else ""})
-            if first is not None:
-                d["first"] = first.value
-            if last is not None:
-                d["last"] = last.value
-        return sorted(out.values(), key=lambda d: (d.get("first", ""), d.get("label", ""),
-                                                   d["role"]))[:NEIGHBOURS_LIMIT]
-
-    def _neighbours(self, iri: str) -> list[dict[str, str]]:
-        node = ox.NamedNode(iri)
-        seen: dict[tuple[str, str, str], None] = {}
-        for q in self.store.quads_for_pattern(node, None, None, None):
-            if isinstance(q.object, ox.NamedNode) and q.object.value in self.by_iri:
-                seen[(q.object.value, _short(q.predicate.value), "out")] = None
-        for q in self.store.quads_for_pattern(None, None, node, None):
-            if isinstance(q.subject, ox.NamedNode) and q.subject.value in self.by_iri:
-                seen[(q.subject.value, _short(q.predicate.value), "in")] = None
-            if len(seen) > NEIGHBOURS_LIMIT:
-                break
-        for side in ("member", "organization"):
-            for d in self._posts(iri, side):
-                if "other" in d and d["other"] in self.by_iri:
-                    seen[(d["other"], d["role"], "out" if side == "member" else "in")] = None
-        out = []
-        for n, rel, direction in list(seen)[:NEIGHBOURS_LIMIT]:
-            ent = self.by_iri[n]
-            out.append({"iri": n, "label": ent.label, "kind": ent.kind, "rel": rel,
-                        "dir": direction})
+        ent = self.by_iri.get(iri)
+        types = sorted({compact(o.value) for o in self._objects(iri, _RDF_TYPE)
+                        if type(o) is ox.NamedNode})
+        facts = self._facts(iri)
+        if ent is None and not types and not facts:
+            return None
+        out: dict[str, Any] = {
+            "iri": iri, "label": ent.label if ent else self.labels.get(iri, compact(iri)),
+            "kind": ent.kind if ent else "other", "types": types, "facts": facts}
+        if ent is not None:
+            if ent.city:
+                out["city"] = ent.city
+            if ent.post:
+                out["post"] = ent.post
+        for part in PARTS:
+            out[part] = self.part(iri, part)
         return out
 
+    def part(self, iri: str, part: str, offset: int = 0,
+             limit: int | None = None) -> dict[str, Any]:
+        """One page of an entity's sources, posts, members or neighbours:
+        `{"items": [...], "total": N, "offset": offset}`."""
+        limit = PARTS[part] if limit is None else limit
+        offset = max(0, offset)
+        if part == "sources":
+            total, items = self._sources(iri, offset, limit)
+        elif part == "neighbours":
+            found = self._neighbours(iri)
+            total = len(found)
+            items = [{"iri": n, "label": self.by_iri[n].label, "kind": self.by_iri[n].kind,
+                      "rel": rel, "dir": direction}
+                     for n, rel, direction in found[offset:offset + limit]]
+        else:
+            lists = self.posts_of if part == "posts" else self.members_of
+            posts = lists.get(iri, [])
+            side = "org" if part == "posts" else "member"
+            total = len(posts)
+            items = [self._post(p, side) for p in posts[offset:offset + limit]]
+        return {"items": items, "total": total, "offset": offset}
 
-def _short(iri: str) -> str:
-    from kg.query import compact
+    def _facts(self, iri: str) -> list[dict[str, str]]:
+        """The entity's literal values, looked up predicate by predicate (its sources,
+        thousands for a busy organization, are listed apart and never read here)."""
+        found = []
+        for pred in self.predicates:
+            for o in self._objects(iri, pred):
+                if type(o) is ox.Literal:
+                    found.append({"p": compact(pred), "v": o.value})
+        return sorted(found, key=lambda f: (f["p"], f["v"]))[:FACTS_LIMIT]
 
-    return compact(iri)
+    def _sources(self, iri: str, offset: int, limit: int) -> tuple[int, list[dict[str, str]]]:
+        """The articles an entity was read from (prov:wasDerivedFrom): how many, and a
+        page of them in the store's index order (sorting thousands of them would cost
+        oxigraph more than the whole page), by IRI within the page."""
+        node, pred = f"<{iri}>", f"<{_PROV}wasDerivedFrom>"  # `iri` checked by `node`
+        [[n]] = self._select(f"SELECT (COUNT(*) AS ?n) WHERE {{ {node} {pred} ?a }}")
+        page = sorted(a.value for [a] in self._select(
+            f"SELECT ?a WHERE {{ {node} {pred} ?a }} LIMIT {limit} OFFSET {offset}"))
+        return int(n.value), [self._article(a) for a in page]
+
+    def _article(self, iri: str) -> dict[str, str]:
+        return {"iri": iri, "title": self._value(iri, _SDO + "headline")
+                or self._value(iri, _SDO + "name"),
+                "file": self._value(iri, _KO + "sourceFile"),
+                "date": self._value(iri, _SDO + "datePublished")}
+
+    def _post(self, p: Post, side: str) -> dict[str, Any]:
+        """A post as a list shows it: the role, the entity on the other side, the
+        evidence sentences, the articles that attest it, the dates."""
+        d: dict[str, Any] = {"role": p.role}
+        other = getattr(p, side)
+        if other:
+            d["other"] = other
+            d["label"] = self.labels.get(other, compact(other))
+            d["kind"] = self.kind(other) or ""
+        d["evidence"] = sorted({o.value for o in self._objects(p.iri, _KO + "evidence")})
+        sources = {o.value for pred in (_KO + "evidenceSource", _PROV + "wasDerivedFrom")
+                   for o in self._objects(p.iri, pred) if type(o) is ox.NamedNode}
+        d["sources"] = [self._article(a) for a in sorted(sources)[:SOURCES_PER_POST]]
+        if p.first:
+            d["first"] = p.first
+        if p.last:
+            d["last"] = p.last
+        return d
+
+    def _neighbours(self, iri: str) -> list[tuple[str, str, str]]:
+        """Entities one link or one post away, as (IRI, relation, direction): links
+        first, then posts in their order."""
+        seen: dict[tuple[str, str, str], None] = dict.fromkeys(self.links.get(iri, []))
+        for p in self.posts_of.get(iri, []):
+            if p.org in self.by_iri:
+                seen[(p.org, p.role, "out")] = None
+        for p in self.members_of.get(iri, []):
+            if p.member in self.by_iri:
+                seen[(p.member, p.role, "in")] = None
+        return list(seen)
+
+
+def _tier(ent: Entity, key: str) -> int:
+    return 0 if key in ent.names else 1 if any(n.startswith(key) for n in ent.names) else 2
+
+
+def _int(value: str) -> int:
+    try:
+        return int(value)
+    except ValueError:
+        return 0
+
+
+def _tail(iri: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(iri.rstrip("/").rsplit("/", 1)[-1].rsplit("#", 1)[-1])
 
 
 def _iri_city(iri: str) -> str:
@@ -588,9 +672,21 @@ def make_app(explorer: Explorer, timeout: float = DEFAULT_TIMEOUT,
             return JSONResponse({"error": f"no entity {iri}"}, status_code=404)
         return JSONResponse(found)
 
+    async def part(request: Request) -> Response:
+        params = request.query_params
+        iri, what = params.get("iri", ""), params.get("part", "")
+        try:
+            offset = int(params.get("offset", "0"))
+        except ValueError:
+            offset = -1
+        if what not in PARTS or offset < 0 or explorer.node(iri) is None:
+            return JSONResponse({"error": "expected iri, part (one of "
+                                 f"{', '.join(PARTS)}) and offset >= 0"}, status_code=400)
+        return JSONResponse(await run_in_threadpool(explorer.part, iri, what, offset))
+
     routes = [Route("/", index), Route("/sparql", sparql, methods=["GET", "POST"]),
               Route("/static/{name}", static), Route("/api/search", search),
-              Route("/api/entity", entity)]
+              Route("/api/entity", entity), Route("/api/part", part)]
     # a page elsewhere (YASGUI) may query the endpoint; it is read-only
     cors = Middleware(CORSMiddleware, allow_origins=["*"], allow_methods=["GET", "POST"],
                       allow_headers=["*"], expose_headers=["X-KG-Truncated"])

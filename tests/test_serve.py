@@ -65,6 +65,22 @@ GRAPH = """
 <program/文明城市> a kgo:Program ; rdfs:label "文明城市"@zh ; kgo:runBy <org/郑州市委> .
 """
 ZZ = "https://w3id.org/kg-zh/id/person/郑州/王明远"
+# an association with more members than a page holds (kg.serve.PARTS["members"]: 50)
+MANY = 60
+ASSOCIATION = "https://w3id.org/kg-zh/id/org/开封市书法协会"
+GRAPH += """<org/开封市书法协会> a org:Organization ; rdfs:label "开封市书法协会"@zh ;
+    schema:location <place/411100> .
+<role/会员> a org:Role ; rdfs:label "会员"@zh .
+""" + "".join(
+    f"""<person/开封/赵会员{i:02d}> a foaf:Person ; rdfs:label "赵会员{i:02d}"@zh ;
+    prov:wasDerivedFrom <article/t2> .
+<membership/m{i:02d}> a org:Membership ; org:member <person/开封/赵会员{i:02d}> ;
+    org:role <role/会员> ; org:organization <org/开封市书法协会> ;
+    kgo:firstSeen "2023-01-{1 + i % 28:02d}"^^xsd:date .
+""" for i in range(MANY)) + "".join(
+    f"""<article/s{i:02d}> a schema:NewsArticle ; kgo:sourceFile "s{i:02d}.txt" .
+<org/开封市书法协会> prov:wasDerivedFrom <article/s{i:02d}> .
+""" for i in range(MANY // 2))
 
 
 def _free_port() -> int:
@@ -109,7 +125,8 @@ def _get(url: str, accept: str | None = None, data: bytes | None = None,
         return e.code, e.headers.get("Content-Type", ""), e.read().decode()
 
 
-COUNT_PERSONS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a foaf:Person }"
+# the three persons of the namesakes' test (the association's members are not counted)
+COUNT_PERSONS = "SELECT (COUNT(?p) AS ?n) WHERE { ?p a foaf:Person ; kgo:mentionCount ?c }"
 
 
 def test_serve_sparqlwrapper_select_json_and_xml(server: str) -> None:
@@ -118,7 +135,8 @@ def test_serve_sparqlwrapper_select_json_and_xml(server: str) -> None:
     sw = SPARQLWrapper(server + "/sparql")
     sw.setQuery("PREFIX foaf: <http://xmlns.com/foaf/0.1/>\n"
                 "PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>\n"
-                "SELECT ?p ?l WHERE { ?p a foaf:Person ; rdfs:label ?l } ORDER BY ?p")
+                "SELECT ?p ?l WHERE { ?p a foaf:Person ; rdfs:label ?l ; kgo:mentionCount ?c } "
+                "ORDER BY ?p")
     sw.setReturnFormat(JSON)
     res: Any = sw.query().convert()
     labels = [b["l"] for b in res["results"]["bindings"]]
@@ -204,13 +222,70 @@ def test_serve_entity_has_posts_evidence_sources_dates(server: str) -> None:
     code, _, body = _get(f"{server}/api/entity?iri={urllib.parse.quote(ZZ)}")
     e = json.loads(body)
     assert code == 200 and e["label"] == "王明远"
-    [post] = e["posts"]
+    assert (e["city"], e["post"]) == ("郑州市", "郑州市委宣传部部长")
+    [post] = e["posts"]["items"]
+    assert e["posts"]["total"] == 1
     assert post["role"] == "部长" and post["label"] == "郑州市委宣传部"
     assert post["evidence"] == ["市委宣传部部长王明远出席会议。"]
     assert post["sources"][0]["file"] == "t1.txt" and post["first"] == "2023-05-02"
-    assert {n["label"] for n in e["neighbours"]} == {"郑州市委宣传部"}
+    assert {n["label"] for n in e["neighbours"]["items"]} == {"郑州市委宣传部"}
+    assert {"p": "kgo:mentionCount", "v": "3"} in e["facts"]
     code, _, _ = _get(f"{server}/api/entity?iri=urn:nothing")
     assert code == 404
+    code, _, _ = _get(f"{server}/api/entity?iri=" + urllib.parse.quote("x> ?p ?o } #"))
+    assert code == 404
+
+
+def test_serve_long_lists_come_in_pages(server: str) -> None:
+    """An organization with more members (and sources) than a page: the first page and
+    the total come with the entity, /api/part gives the rest, every item once."""
+    q = urllib.parse.quote(ASSOCIATION)
+    code, _, body = _get(f"{server}/api/entity?iri={q}")
+    e = json.loads(body)
+    assert code == 200 and e["city"] == "开封市"
+    assert (e["members"]["total"], len(e["members"]["items"])) == (MANY, 50)
+    assert (e["sources"]["total"], len(e["sources"]["items"])) == (MANY // 2, 20)
+    assert e["neighbours"]["total"] == MANY + 1  # the members and its place
+    firsts = [m["first"] for m in e["members"]["items"]]
+    assert firsts == sorted(firsts)  # in time order
+    code, _, body = _get(f"{server}/api/part?iri={q}&part=members&offset=50")
+    rest = json.loads(body)
+    assert (rest["total"], rest["offset"], len(rest["items"])) == (MANY, 50, MANY - 50)
+    labels = [m["label"] for m in e["members"]["items"] + rest["items"]]
+    assert sorted(labels) == [f"赵会员{i:02d}" for i in range(MANY)]
+    code, _, body = _get(f"{server}/api/part?iri={q}&part=sources&offset=20")
+    files = [a["file"] for a in e["sources"]["items"] + json.loads(body)["items"]]
+    assert sorted(files) == [f"s{i:02d}.txt" for i in range(MANY // 2)]
+    for bad in ("part=nothing&offset=0", "part=members&offset=-1", "part=members&offset=x"):
+        code, _, _ = _get(f"{server}/api/part?iri={q}&{bad}")
+        assert code == 400
+
+
+def test_serve_search_counts_what_it_does_not_show(server: str) -> None:
+    code, _, body = _get(f"{server}/api/search?q=" + urllib.parse.quote("赵会员"))
+    hits = json.loads(body)
+    assert code == 200 and len(hits) == 30 + 1 and hits[-1] == {"more": MANY - 30, "exact": True}
+    assert all(h["post"] == "开封市书法协会会员" for h in hits[:-1])
+
+
+def test_serve_label_index_ranks_and_caps() -> None:
+    from kg.serve import Entity, LabelIndex
+
+    ents = [Entity(f"urn:{i}", name, "organization", (name, *alts), 0)
+            for i, (name, alts) in enumerate([
+                ("郑州市委宣传部", ()), ("市委", ()), ("市委党校", ()), ("郑州市委", ("市委",)),
+                ("开封市政府", ())])]
+    index = LabelIndex(ents)
+    found, total, exact = index.search("市委", 10, 100)
+    # exact names (in the order given), then names starting with it, then the rest
+    assert [ents[i].label for i in found] == ["市委", "郑州市委", "市委党校", "郑州市委宣传部"]
+    assert (total, exact) == (4, True)
+    found, total, exact = index.search("市", 2, 100)
+    assert len(found) == 2 and (total, exact) == (5, True)
+    found, total, exact = index.search("市", 2, 3)
+    assert (total, exact) == (3, False)
+    assert index.search("", 2, 3) == ([], 0, True)
+    assert index.search("无此名", 2, 3) == ([], 0, True)
 
 
 def test_serve_negotiate_prefers_by_q() -> None:
@@ -302,6 +377,28 @@ def test_serve_explorer_search_open_expand_filter(server: str, browser: Any) -> 
     assert "person" not in visible and "organization" in visible
     drv.find_element("css selector", "input[name=kind][value=person]").click()
     _wait(drv, lambda d: len(_hits(d)) == 2)
+
+
+def test_serve_explorer_shows_more_of_a_long_list(server: str, browser: Any) -> None:
+    drv = browser
+    drv.get(server + "/")
+    _wait(drv, lambda d: d.execute_script("return !!window.kgExplorer"))
+    _search(drv, "书法协会")
+    _wait(drv, lambda d: len(_hits(d)) == 1)
+    _hits(drv)[0].click()
+
+    def members(d: Any) -> int:
+        return len(d.find_elements("css selector", "#members li"))
+
+    _wait(drv, lambda d: members(d) == 50)
+    more = drv.find_element("css selector", "button.more[data-part=members]")
+    assert more.text == "show more (10 left)"
+    assert len(drv.execute_script("return window.kgExplorer.nodes.getIds()")) == MANY + 2
+    more.click()
+    _wait(drv, lambda d: members(d) == MANY)
+    assert not more.is_displayed()
+    names = [a.text for a in drv.find_elements("css selector", "#members li a.entity")]
+    assert sorted(names) == [f"赵会员{i:02d}" for i in range(MANY)]
 
 
 def test_serve_explorer_loads_nothing_from_the_network(server: str, browser: Any) -> None:

@@ -1,5 +1,6 @@
 // kg explorer: search every entity, open one, expand neighbours, filter by type.
-// Talks only to this server (/api/search, /api/entity); text goes in as textContent.
+// Talks only to this server (/api/search, /api/entity, /api/part); text goes in as
+// textContent. Long lists (posts, members, neighbours, sources) come a page at a time.
 "use strict";
 (function () {
   const COLORS = { person: "#d9534f", organization: "#337ab7", place: "#5cb85c",
@@ -52,7 +53,10 @@
     const hits = await (await fetch(url)).json();
     if (seq !== searchSeq) return;  // a newer search is under way
     list.replaceChildren(...hits.map((h) => {
-      if (h.more) return el("li", { class: "meta more" }, "… " + h.more + " more: type more of the name");
+      if (h.more) {
+        const n = h.exact === false ? "more than " + h.more : h.more;
+        return el("li", { class: "meta more" }, "… " + n + " more: type more of the name");
+      }
       const meta = [h.city, h.post].filter(Boolean).join(" · ");
       return el("li", { class: "hit", data: { iri: h.iri } },
         el("span", { class: "label" }, h.label), kindTag(h.kind),
@@ -66,19 +70,31 @@
     return r.ok ? r.json() : null;
   }
 
-  // draw an entity's neighbours around it (expand)
+  // draw neighbours around an entity
+  function drawNeighbours(iri, items) {
+    for (const n of items) {
+      addNode(n.iri, n.label, n.kind);
+      const [from, to] = n.dir === "out" ? [iri, n.iri] : [n.iri, iri];
+      const id = from + "|" + n.rel + "|" + to;
+      if (!edges.get(id)) edges.add({ id: id, from: from, to: to, label: n.rel });
+    }
+  }
+
+  // draw an entity's neighbours around it (expand): the first page of them
   async function expand(iri) {
     const e = await fetchEntity(iri);
     if (!e) return null;
     addNode(e.iri, e.label, e.kind);
-    for (const n of e.neighbours) {
-      addNode(n.iri, n.label, n.kind);
-      const [from, to] = n.dir === "out" ? [e.iri, n.iri] : [n.iri, e.iri];
-      const id = from + "|" + n.rel + "|" + to;
-      if (!edges.get(id)) edges.add({ id: id, from: from, to: to, label: n.rel });
-    }
+    drawNeighbours(e.iri, e.neighbours.items);
     window.kgExplorer.expanded.add(e.iri);
     return e;
+  }
+
+  // the next page of one of an entity's lists
+  async function fetchPart(iri, part, offset) {
+    const url = "/api/part?iri=" + encodeURIComponent(iri) + "&part=" + part + "&offset=" + offset;
+    const r = await fetch(url);
+    return r.ok ? r.json() : null;
   }
 
   async function open(iri) {
@@ -101,9 +117,34 @@
       p.other ? entityLink(p.other, p.label, p.kind) : null, when);
     for (const ev of p.evidence) li.append(el("div", { class: "evidence" }, ev));
     for (const s of p.sources) {
-      li.append(el("div", { class: "meta source" }, "source: " + (s.file || s.iri) + (s.date ? " · " + s.date : "")));
+      li.append(el("div", { class: "meta source" }, "source: " + (s.file || s.title || s.iri) + (s.date ? " · " + s.date : "")));
     }
     return li;
+  }
+  function sourceItem(s) {
+    return el("li", { class: "meta source" }, [s.title, s.file, s.date].filter(Boolean).join(" · ") || s.iri);
+  }
+  function neighbourItem(n) { return el("li", {}, n.rel + " ", entityLink(n.iri, n.label, n.kind)); }
+
+  // a list of `page.total` items, `page.items` shown, and a button for the next page
+  function pagedList(e, part, title, page, item) {
+    const ul = el("ul", { id: part }, ...page.items.map(item));
+    const head = el("h3", {}, title + (page.total > page.items.length ? " (" + page.total + ")" : ""));
+    let shown = page.items.length;
+    const more = el("button", { type: "button", class: "more", data: { part: part } });
+    function label() { more.textContent = "show more (" + (page.total - shown) + " left)"; }
+    label();
+    more.hidden = shown >= page.total;
+    more.addEventListener("click", async () => {
+      const next = await fetchPart(e.iri, part, shown);
+      if (!next) return;
+      ul.append(...next.items.map(item));
+      if (part === "neighbours") drawNeighbours(e.iri, next.items);
+      shown += next.items.length;
+      label();
+      more.hidden = shown >= next.total || !next.items.length;
+    });
+    return [head, ul, more];
   }
 
   function showDetails(e) {
@@ -112,16 +153,16 @@
     const parts = [el("h2", {}, e.label, kindTag(e.kind)),
                    meta ? el("div", { class: "meta" }, meta) : null,
                    el("div", { class: "meta" }, e.iri)];
-    if (e.posts.length) parts.push(el("h3", {}, "Posts"), el("ul", { id: "posts" }, ...e.posts.map(postItem)));
-    if (e.members.length) parts.push(el("h3", {}, "Members"), el("ul", { id: "members" }, ...e.members.map(postItem)));
-    if (e.neighbours.length) {
-      parts.push(el("h3", {}, "Neighbours"), el("ul", { id: "neighbours" }, ...e.neighbours.map(
-        (n) => el("li", {}, n.rel + " ", entityLink(n.iri, n.label, n.kind)))));
+    if (e.posts.total) parts.push(...pagedList(e, "posts", "Posts", e.posts, postItem));
+    if (e.members.total) parts.push(...pagedList(e, "members", "Members", e.members, postItem));
+    if (e.neighbours.total) {
+      parts.push(...pagedList(e, "neighbours", "Neighbours", e.neighbours, neighbourItem));
     }
     if (e.facts.length) {
       parts.push(el("h3", {}, "Facts"), el("ul", { id: "facts" }, ...e.facts.map(
-        (f) => el("li", {}, f.p + ": ", f.iri ? el("span", { class: "meta" }, f.v) : f.v))));
+        (f) => el("li", {}, f.p + ": " + f.v))));
     }
+    if (e.sources.total) parts.push(...pagedList(e, "sources", "Sources", e.sources, sourceItem));
     d.replaceChildren(...parts.filter(Boolean));
     d.hidden = false;
   }
