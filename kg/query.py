@@ -460,16 +460,19 @@ WHERE {
 GROUP BY ?e ?label ?kind
 """
 
+# each count in its own group: counted in one, every article mentioning a programme
+# would be joined with every organization running it
 _REACH = """
-SELECT ?p ?label (COUNT(DISTINCT ?a) AS ?articles) (COUNT(DISTINCT ?o) AS ?orgs)
-       (SAMPLE(?c) AS ?mentions)
+SELECT ?p ?label ?articles ?orgs ?mentions
 WHERE {
   ?p a kgo:Program ; rdfs:label ?label .
-  OPTIONAL { ?a schema:mentions ?p }
-  OPTIONAL { ?p kgo:runBy ?o }
-  OPTIONAL { ?p kgo:mentionCount ?c }
+  { SELECT ?p (COUNT(DISTINCT ?a) AS ?articles)
+    WHERE { ?p a kgo:Program . OPTIONAL { ?a schema:mentions ?p } } GROUP BY ?p }
+  { SELECT ?p (COUNT(DISTINCT ?o) AS ?orgs)
+    WHERE { ?p a kgo:Program . OPTIONAL { ?p kgo:runBy ?o } } GROUP BY ?p }
+  OPTIONAL { SELECT ?p (SAMPLE(?c) AS ?mentions)
+             WHERE { ?p a kgo:Program ; kgo:mentionCount ?c } GROUP BY ?p }
 }
-GROUP BY ?p ?label
 """
 
 
