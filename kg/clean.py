@@ -20,6 +20,9 @@ _TERMINAL = '。！？!?；;：:…」』”"）)】>》摄'
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\u200b-\u200f\u2028\u2029\ufeff]")
 _SPACES = re.compile(r"[ \t\u00a0\u2002-\u200a\u3000]+")
 _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(ord("０"), ord("ｚ") + 1) if chr(c).isalnum()}
+# runs of the characters _FULLWIDTH_ALNUM maps (０-９, Ａ-Ｚ, ａ-ｚ): str.translate looks up
+# every character of a page, so only the runs are handed to it
+_FULLWIDTH_RUN = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
 _DIGIT_GAP = re.compile(r"(?<=\d)[ \u3000](?=\d)")
 
 
@@ -35,15 +38,16 @@ def remove_control_chars(text: str) -> str:
 
 def fullwidth_alnum_to_ascii(text: str) -> str:
     """Full-width digits and Latin letters (１２Ａ) become ASCII; punctuation is kept."""
-    return text.translate(_FULLWIDTH_ALNUM)
+    return _FULLWIDTH_RUN.sub(lambda m: m.group(0).translate(_FULLWIDTH_ALNUM), text)
 
 
 def collapse_spaces(text: str) -> str:
     """Runs of spaces, tabs and full-width spaces inside a line become one space;
     spaces at the ends of lines are removed."""
-    return "\n".join(_SPACES.sub(" ", line).strip() for line in text.split("\n"))
+    return "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n"))
 
 
+_CJK_TAB_GAP = re.compile(rf"(?<={_CJK_RE})[\t\u00a0\u3000]+(?={_CJK_RE})")
 _CJK_SPACED_RUN = re.compile(rf"(?<!{_CJK_RE}){_CJK_RE}+(?: {_CJK_RE}+)+")
 
 
@@ -72,7 +76,8 @@ def join_spaced_cjk(text: str) -> str:
     a character standing alone (`方 晓` -> `方晓`) or a long run (`推进项目建 设`).
     A space between two short words is kept, since it separates names in bylines
     (`通讯员 王一鸣 赵小川`, `区长 钱立新`)."""
-    text = re.sub(rf"(?<={_CJK_RE})[\t\u00a0\u3000]+(?={_CJK_RE})", " ", text)
+    if "\t" in text or "\u00a0" in text or "\u3000" in text:  # (gone after collapse_spaces)
+        text = _CJK_TAB_GAP.sub(" ", text)
     return _CJK_SPACED_RUN.sub(lambda m: _join_run(m.group(0)), text)
 
 

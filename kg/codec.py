@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import fields
+from operator import attrgetter
 from typing import Any
 
 from kg.model import Article, Extraction, Link, Mention, Position
@@ -28,18 +29,19 @@ def _names(cls: type) -> tuple[str, ...]:
     return _FIELDS[cls]
 
 
-def _values(obj: Any) -> list[Any]:
-    return [getattr(obj, n) for n in _names(type(obj))]
+# a dataclass's field values in declaration order, as a tuple (JSON writes it as a list)
+_VALUES: dict[type, attrgetter[Any]] = {cls: attrgetter(*names) for cls, names in _FIELDS.items()}
 
 
 def dumps(extractions: tuple[Extraction, ...] | list[Extraction]) -> bytes:
     """The extractions of one page as JSON bytes (same input, same bytes)."""
+    article, mention, position, link = (_VALUES[c] for c in (Article, Mention, Position, Link))
     doc = [
         [
-            _values(ex.article),
-            [_values(m) for m in ex.mentions],
-            [_values(p) for p in ex.positions],
-            [_values(li) for li in ex.links],
+            article(ex.article),
+            list(map(mention, ex.mentions)),
+            list(map(position, ex.positions)),
+            list(map(link, ex.links)),
         ]
         for ex in extractions
     ]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from dataclasses import replace
+from functools import lru_cache
 
 from kg.extract.orgs import extract_orgs, position_org, without_persons
 from kg.extract.people import extract_people
@@ -60,6 +61,10 @@ def _program_links(mentions: list[Mention], sents: list[Sentence]) -> list[Link]
     return links
 
 
+# the same (title, organization text) pairs recur across a corpus
+_position_org = lru_cache(maxsize=16384)(position_org)
+
+
 _LIST_MARKS = frozenset("、，,和与及")
 
 
@@ -98,5 +103,6 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     )
     program_links = _program_links(list(mentions), sents)
     links = tuple(dict.fromkeys([*place_links, *_org_links(orgs, places), *program_links]))
-    positions = (replace(p, org=position_org(p.role, p.org)) for p in people.positions)
+    positions = (p if (org := _position_org(p.role, p.org)) == p.org else replace(p, org=org)
+                 for p in people.positions)
     return Extraction(article, mentions, tuple(dict.fromkeys(positions)), links)
