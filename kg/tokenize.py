@@ -240,6 +240,12 @@ def _table() -> _Table:
     return _Table(tok, all_tags)
 
 
+def read_whole_table() -> None:
+    """Read the whole dictionary table now, not part by part: for a process about to
+    segment more text than the parts are worth reading for (a worker of a big corpus)."""
+    _table().read_whole()
+
+
 def cache_dir() -> Path | None:
     """Where kg keeps what it derives once per machine: $KG_CACHE_DIR (empty: none),
     else $XDG_CACHE_HOME/kg (when absolute), else ~/.cache/kg."""

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
-from functools import cache
+from functools import cache, lru_cache
 
 from kg import lexicon
 from kg.extract.text import (
@@ -244,6 +244,7 @@ def _suffix_end_re() -> re.Pattern[str]:
     return re.compile(f"(?:{alternation(lexicon.org_suffixes())})$")
 
 
+@lru_cache(maxsize=65536)  # (names recur across a corpus)
 def _suffix_of(name: str) -> str:
     """The longest organization suffix `name` ends with (its last character if none)."""
     m = _suffix_end_re().search(name, max(0, len(name) - 12))
@@ -306,6 +307,7 @@ _FIRM_STOPS = frozenset("的在与和及对向把被为由从到给让等了是�
 _GAP_STOPS = frozenset("的了着过，。、；：,;:")
 
 
+@lru_cache(maxsize=65536)  # (names recur across a corpus)
 def _industry_only(head: str) -> bool:
     """The words before a company suffix only say its trade (科技, 实业): no name."""
     toks = words(head)
@@ -335,6 +337,7 @@ def _firm_start(text: str, start: int, suffix_start: int, floor: int) -> int:
     return start
 
 
+@lru_cache(maxsize=65536)  # (names recur across a corpus)
 def _anchored(name: str) -> bool:
     """Starts with a level word or a known place (市文明办, 鄢陵县国动办)."""
     return bool(_ANCHOR.match(name)) or starts_with_place(name)
@@ -348,6 +351,7 @@ _BRANCH_KIND = re.compile(r"(?:村|社区|楼院|小区|企业|机关|支部)(?:
 _ORG_NAME = re.compile(f"[{CJK_CLASS}A-Za-z0-9（）()·]+")
 
 
+@lru_cache(maxsize=65536)  # (names recur across a corpus)
 def _valid(name: str, suffix: str, listed: bool = False) -> bool:
     """`name`, ending with `suffix`, names one organization. `listed`: it follows another
     organization in a list (区发改委、财政局), whose place it shares."""
@@ -854,6 +858,7 @@ def _trade_re() -> re.Pattern[str]:
     return re.compile(f"(?:{alternation(_BRAND_TRADES)})")
 
 
+@lru_cache(maxsize=65536)  # (names recur across a corpus)
 def _brand(name: str) -> bool:
     """Two to four characters that read as a brand, not as ordinary words (发展, 绿色)."""
     if not 2 <= len(name) <= 4 or not all(map(is_cjk, name)):

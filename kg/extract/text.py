@@ -76,6 +76,7 @@ def name_shape(name: str) -> bool:
     return title_at(name, 1) is None and title_at(name, 2) is None
 
 
+@lru_cache(maxsize=65536)
 def starts_with_place(name: str) -> bool:
     """The name opens with an administrative division's name or short form
     (`鄢陵县国动办`, `许昌职业技术学院`)."""
