@@ -18,6 +18,7 @@ from kg.extract.text import (
     filter_spans,
     is_cjk,
     left_extent,
+    matches_around,
     name_shape,
     starts_with_place,
 )
@@ -705,8 +706,9 @@ def credited_media(text: str) -> list[Mention]:
         if value.endswith(("政府", "人大", "政协")) and not _anchored(value):
             continue  # `来源:政协`: no name
         out.append(_mention(m.start(1), value, "credit-source"))
-    for rx, rule in ((_DATELINE, "dateline"), (_REPORTER, "reporter")):
-        for m in rx.finditer(text):
+    credits = ((_DATELINE, "讯", 6, "dateline"), (_REPORTER, "记者", 3, "reporter"))
+    for rx, word, lead, rule in credits:
+        for m in matches_around(rx, text, word, lead):
             run = _RUN_END.search(text, max(0, m.start() - 16), m.start())
             found = _media_name(run.group(0)) if run else None
             if run and found:
@@ -771,7 +773,8 @@ def democratic_parties(text: str) -> list[Mention]:
 
 
 # `中央`, alone, for the party centre: 贯彻中央、省委部署, 中央和省委精神, 中央关于…
-_CENTRE = re.compile(r"(?<![党共])中央(?=[、和与及](?:省|国务院)|关于)")
+# (the look-behind after the word: a pattern opening with a word is looked for by it)
+_CENTRE = re.compile(r"中央(?<![党共]中央)(?=[、和与及](?:省|国务院)|关于)")
 
 
 def party_centre(text: str) -> list[Mention]:

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_left
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from functools import cache, lru_cache
 
@@ -24,6 +24,7 @@ from kg.extract.text import (
     alternation,
     is_cjk,
     left_extent,
+    matches_at,
     name_shape,
     starts_with_place,
     title_at,
@@ -77,6 +78,30 @@ _LIST_END_FIRST = frozenset(w[0] for w in ["等", "同志", *_LIST_END_VERBS.spl
 _SIGNATURE = re.compile(
     rf"(?:(?<=[。！？!?”\"）)])[ \u3000]*|^)([{CJK_CLASS}]{{2,4}})[ \u3000]*$", re.M
 )
+
+
+def _signatures(text: str) -> Iterator[re.Match[str]]:
+    """What `_SIGNATURE.finditer(text)` finds, looked for only at the end of each line
+    (where every match ends: a name of 2-4 characters, spaces, after a closing mark or
+    at the line's start); re would try the pattern at every character."""
+    start = 0
+    while True:
+        nl = text.find("\n", start)
+        end = len(text) if nl < 0 else nl
+        lo = end
+        while lo > start and text[lo - 1] in " \u3000":
+            lo -= 1
+        lo = max(start, lo - 4)
+        while lo > start and text[lo - 1] in " \u3000":
+            lo -= 1
+        m = _SIGNATURE.search(text, lo, end)
+        if m is not None:
+            yield m
+        if nl < 0:
+            return
+        start = nl + 1
+
+
 _NAME_LIST = re.compile(rf"[{CJK_CLASS}]{{2,6}}(?:、 ?[{CJK_CLASS}]{{2,4}})+")
 _LIST_SEP = re.compile(r"、 ?")
 # `，甲，乙，丙等出席`: names parted by commas, closed by 等
@@ -432,13 +457,12 @@ def _person_noun_re() -> re.Pattern[str]:
     return re.compile(alternation(lexicon.words("person_nouns.tsv")))
 
 
-def _after_person_nouns(
-    text: str, sent: Sentence, known: frozenset[str]
-) -> list[tuple[int, int]]:
+def _after_person_nouns(text: str, known: frozenset[str]) -> list[tuple[int, int]]:
     """`村民甲`, `科研人员乙`: a name right after a noun for a kind of people, ending where a
-    name may end."""
+    name may end. (The nouns hold no mark that ends a sentence: the article's sentences
+    are searched at once.)"""
     out = []
-    for m in _person_noun_re().finditer(text, sent.start, sent.end):
+    for m in _person_noun_re().finditer(text):
         if _opens_noun(text, m.end()):
             continue
         e = read_name(text, m.end(), known)
@@ -554,16 +578,15 @@ def extract_people(
         person(s, e, "roster")
         for role, org in roles:
             position(text[s:e], role, org, at, "roster")
-    for sent in sents:
-        for s, e in _after_person_nouns(text, sent, known):
-            person(s, e, "person-noun")
+    for s, e in _after_person_nouns(text, known):
+        person(s, e, "person-noun")
     for s, e, role in credit_names(text, known):
         person(s, e, "credit")
         if role:
             line = _sentence_at(sents, s)
             if line is not None:
                 position(text[s:e], role, None, line, "credit")
-    for m in _SIGNATURE.finditer(text):
+    for m in _signatures(text):
         name = m.group(1)
         if name_shape(name) or name in known:
             person(m.start(1), m.end(1), "signature")
@@ -585,6 +608,8 @@ def _lists(
         tail = text[m.end() : m.end() + 8]
         last = items[-1]
         rest = last + tail
+        if _LIST_END_FIRST.isdisjoint(rest[2 : len(last) + 1]):
+            continue  # (no cut point: the loop below would find none)
         for cut in range(2, len(last) + 1):
             if rest[cut : cut + 1] in _LIST_END_FIRST and _LIST_END.match(rest[cut:]):
                 items[-1] = last[:cut]
@@ -770,6 +795,7 @@ _ROSTER_LINE = re.compile(
 )
 _HEADLINE_NAME = re.compile(rf"^(?:#+ *)?([{CJK_CLASS}]{{2,4}})[：:]", re.M)
 _SPEECH_VERB = re.compile("表示|指出|强调|介绍说|认为|说[：:。，,]|坦言|告诉记者")
+_SPEECH_VERB_FIRST = re.compile("[表指强介认说坦告]")  # where _SPEECH_VERB may match
 _SPEECH = re.compile(
     rf"(?:^|(?<=[，。；！？,;!?：:“”\n]))([{CJK_CLASS}]{{2,3}}?)(?={_SPEECH_VERB.pattern})"
 )
@@ -783,9 +809,11 @@ def headline_and_speaker_names(text: str) -> list[tuple[int, int, str]]:
         for m in _HEADLINE_NAME.finditer(text):
             if name_shape(m.group(1)) and m.group(1) not in lexicon.pairs("credit_labels.tsv"):
                 out.append((m.start(1), m.end(1), "headline-name"))
-    verb = _SPEECH_VERB.search(text)
-    # a speaker's name is at most 3 characters long and ends right before the verb
-    for m in _SPEECH.finditer(text, max(0, verb.start() - 3)) if verb else ():
+    # a speaker's name is 2 or 3 characters long and ends right before the verb
+    verbs = [v.start() for v in _SPEECH_VERB_FIRST.finditer(text)
+             if _SPEECH_VERB.match(text, v.start())]
+    starts = sorted({p for v in verbs for p in (v - 3, v - 2) if p >= 0})
+    for m in matches_at(_SPEECH, text, starts):
         if name_shape(m.group(1)):
             out.append((m.start(1), m.end(1), "speaker"))
     return out

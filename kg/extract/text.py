@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from functools import cache, lru_cache
 
 from kg import lexicon
@@ -74,6 +74,34 @@ def name_shape(name: str) -> bool:
     if name[0] in FUNCTION_SURNAMES and (given in lexicon.divisions_by_name() or len(name) == 3):
         return False  # `从河南…`, `在全市…`: a preposition, not a surname
     return title_at(name, 1) is None and title_at(name, 2) is None
+
+
+def matches_at(rx: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
+    """What `rx.finditer(text)` finds, given (in increasing order) every position where
+    one of its matches may start: rx is tried there only."""
+    end = 0
+    for p in starts:
+        if p >= end and (m := rx.match(text, p)) is not None:
+            yield m
+            end = m.end()
+
+
+def matches_around(rx: re.Pattern[str], text: str, word: str, lead: int) -> Iterator[re.Match[str]]:
+    """What `rx.finditer(text)` finds, for a pattern whose every match holds `word` once,
+    at most `lead` characters after the match starts, and nothing before it that holds
+    `word` (`(?:首席|特约)?记者`): tried only just before each occurrence of `word`. A
+    pattern opening with an optional part has no first character to look for, and
+    re tries it at every character of the text otherwise."""
+    end = 0
+    at = text.find(word)
+    while at >= 0:
+        for p in range(max(end, at - lead), at + 1):
+            m = rx.match(text, p)
+            if m is not None:
+                yield m
+                end = m.end()
+                break
+        at = text.find(word, max(at + 1, end))
 
 
 @lru_cache(maxsize=65536)
