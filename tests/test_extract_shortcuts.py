@@ -5,7 +5,8 @@ from __future__ import annotations
 import re
 
 from kg import lexicon
-from kg.extract import people
+from kg.extract import orgs, people
+from kg.extract.text import matches_around, matches_at
 from kg.segment import _SENT_END
 
 
@@ -19,3 +20,52 @@ def test_list_end_first_characters() -> None:
     for word in ["等", "同志", *people._LIST_END_VERBS.split("|")]:
         assert people._LIST_END.match(word)
         assert word[0] in people._LIST_END_FIRST
+
+
+def test_no_person_noun_holds_a_sentence_end() -> None:
+    # _after_person_nouns searches an article's sentences at once
+    assert not [w for w in lexicon.words("person_nouns.tsv") if _SENT_END.search(w)]
+
+
+def test_speech_verb_first_characters() -> None:
+    # headline_and_speaker_names tries _SPEECH only before these characters
+    for verb in people._SPEECH_VERB.pattern.split("|"):
+        assert people._SPEECH_VERB_FIRST.fullmatch(verb[0])
+
+
+_CREDIT_TEXTS = [
+    "本报讯（记者 张小明）昨日，全媒体记者李华、首席记者王强和特约记者赵六到场。",
+    "青石日报6月8日讯 (通讯员 刘一) 5月12日讯【记者",
+    "记者记者讯讯（ 12月31日讯（ 112月5日讯（ 融媒体记者融媒体",
+    "",
+]
+
+
+def test_text_matches_around_equals_finditer() -> None:
+    for text in _CREDIT_TEXTS:
+        for rx, word, lead in ((orgs._DATELINE, "讯", 6), (orgs._REPORTER, "记者", 3)):
+            found = [m.span() for m in matches_around(rx, text, word, lead)]
+            assert found == [m.span() for m in rx.finditer(text)]
+
+
+def test_text_matches_at_equals_finditer() -> None:
+    rx = re.compile(r"(?:首席)?记者")
+    for text in _CREDIT_TEXTS:
+        starts = range(len(text))  # every position: at least all the starts
+        assert [m.span() for m in matches_at(rx, text, starts)] == [
+            m.span() for m in rx.finditer(text)
+        ]
+
+
+def test_people_signatures_equal_finditer() -> None:
+    text = "会议结束。 王小明\n  李华\n“好。”赵六  \n张三李四王五\n。\u3000刘一\u3000\n陈二"
+    assert [m.span(1) for m in people._signatures(text)] == [
+        m.span(1) for m in people._SIGNATURE.finditer(text)
+    ]
+    assert [m.group(1) for m in people._signatures(text)] == ["王小明", "赵六", "刘一", "陈二"]
+
+
+def test_people_speakers() -> None:
+    text = "会上，李华表示，要抓好落实。王强指出：任务艰巨。“好”，赵六说：行。"
+    found = [text[s:e] for s, e, rule in people.headline_and_speaker_names(text)]
+    assert found == ["李华", "王强", "赵六"]
