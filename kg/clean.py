@@ -23,7 +23,9 @@ _FULLWIDTH_ALNUM = {c: c - 0xFEE0 for c in range(ord("０"), ord("ｚ") + 1) if 
 # runs of the characters _FULLWIDTH_ALNUM maps (０-９, Ａ-Ｚ, ａ-ｚ): str.translate looks up
 # every character of a page, so only the runs are handed to it
 _FULLWIDTH_RUN = re.compile("[０-９Ａ-Ｚａ-ｚ]+")
-_DIGIT_GAP = re.compile(r"(?<=\d)[ \u3000](?=\d)")
+# (the space first, then what stands before it: a pattern opening with a look-behind is
+# tried at every character)
+_DIGIT_GAP = re.compile(r"[ \u3000](?<=\d[ \u3000])(?=\d)")
 
 
 def normalize_newlines(text: str) -> str:

@@ -8,6 +8,7 @@ emphasis (`“老黄牛”`, `“四个必须”的要求`, `以“…”为主�
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from functools import cache, lru_cache
 
 from kg import lexicon
@@ -321,7 +322,9 @@ def _left_cut(window: str, joins: bool, short: bool) -> int:
     return pos
 
 
-def _headed(text: str, floor_of: list[int]) -> list[Mention]:
+def _headed(
+    text: str, floor_of: list[int], known: list[tuple[int, int, str, str]]
+) -> list[Mention]:
     """Unquoted names that end in a programme head (`…项目`, `…活动`, `…研讨会`,
     `…战略`, honour titles `全国…城市`): the words before the head back to the word that
     governs them, checked against generic phrases (重点项目, 相关活动)."""
@@ -329,6 +332,7 @@ def _headed(text: str, floor_of: list[int]) -> list[Mention]:
     heads = lexicon.program_heads()
     generic = lexicon.words("program_generic.tsv")
     weak = lexicon.words("program_weak.tsv")
+    known_ends = [e for _, e, _, _ in known]  # (the hits are ordered by their ends)
     event_end = 0
     for m in _head_re().finditer(text):
         hs, he = m.span()
@@ -343,7 +347,9 @@ def _headed(text: str, floor_of: list[int]) -> list[Mention]:
         if p == lo and lo > floor:
             continue  # the window ran out before the name began
         start = p + _left_cut(text[p:hs], kind in ("event", "campaign"), len(head) <= 2)
-        for ks, ke, _, _ in _known().find(text[p:he]):
+        # the known programmes inside text[p:he], as its own search would find them
+        inside = known[bisect_left(known_ends, p + 1) : bisect_right(known_ends, he)]
+        for ks, ke, _, _ in ((s - p, e - p, w, c) for s, e, w, c in inside if s >= p):
             if ks < start - p < ke:  # the cut went through a known programme: at a verb
                 # in it, it opens the name (扫黑除恶专项斗争…); at its 和, it is a name of
                 # its own before this one (黄河流域生态保护和高质量发展|重点项目…)
@@ -414,9 +420,10 @@ def _variants(
 
 def extract_programs(text: str, floor_of: list[int]) -> list[Mention]:
     out = _quoted(text)
-    out.extend(_headed(text, floor_of))
+    known = _known().find(text)
+    out.extend(_headed(text, floor_of, known))
     kinds = lexicon.pairs("programs.tsv")
-    for start, end, word, canon in _known().find(text):
+    for start, end, word, canon in known:
         lead = _honour_lead(text, start) if kinds.get(canon) == "honour" else 0
         if lead:  # 全国优秀共产党员, 某县劳动模范: the level is part of the honour
             name = text[start - lead : end]
