@@ -49,7 +49,6 @@ def collapse_spaces(text: str) -> str:
     return "\n".join(line.strip() for line in _SPACES.sub(" ", text).split("\n"))
 
 
-_CJK_TAB_GAP = re.compile(rf"(?<={_CJK_RE})[\t\u00a0\u3000]+(?={_CJK_RE})")
 _CJK_SPACED_RUN = re.compile(rf"(?<!{_CJK_RE}){_CJK_RE}+(?: {_CJK_RE}+)+")
 
 
@@ -79,7 +78,7 @@ def join_spaced_cjk(text: str) -> str:
     A space between two short words is kept, since it separates names in bylines
     (`通讯员 王一鸣 赵小川`, `区长 钱立新`)."""
     if "\t" in text or "\u00a0" in text or "\u3000" in text:  # (gone after collapse_spaces)
-        text = _CJK_TAB_GAP.sub(" ", text)
+        text = re.sub(rf"(?<={_CJK_RE})[\t\u00a0\u3000]+(?={_CJK_RE})", " ", text)
     return _CJK_SPACED_RUN.sub(lambda m: _join_run(m.group(0)), text)
 
 
@@ -98,7 +97,7 @@ def fix_ocr_confusions(text: str) -> str:
 
 _CLAUSE_MARKS = re.compile("[，、；：,;:]")
 _OPENERS = ("#", "■", "□", "●", "◆", "▲", "本报讯", "本报记者")
-_SIGNED = re.compile(rf"[。！？!?”] ?{_CJK_RE}{{2,4}}$")
+_SIGNED = rf"[。！？!?”] ?{_CJK_RE}{{2,4}}$"  # (compiled when first needed, by re.search)
 
 
 def _column_width(lines: list[str]) -> int:
@@ -147,7 +146,7 @@ def join_wrapped_lines(text: str) -> str:
             and line[-1] not in _TERMINAL
             and not line.startswith(("#", "■", "□", "●"))
             and not nxt.startswith(_OPENERS)
-            and not (_SIGNED.search(line) and (" " in line[-6:] or not width))
+            and not (re.search(_SIGNED, line) and (" " in line[-6:] or not width))
         ):
             pending = cur
             continue

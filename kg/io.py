@@ -60,7 +60,7 @@ _UNCOMMON = re.compile(
     "[^\t\n\r\f\x20-\x7e\u00a0-\u00ff\u2000-\u206f\u2100-\u22ff\u2460-\u27bf"
     "\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\ufe30-\ufe4f\uff00-\uffef]"
 )
-_CJK = re.compile("[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+_CJK = "[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]"  # (compiled when first needed, by re)
 # characters that are assigned and neither control, private-use nor surrogate: what most
 # of a page is made of (checked code point by code point in tests/test_io.py)
 _SURELY_TEXT = re.compile(
@@ -286,7 +286,7 @@ def _plausible(text: str) -> float:
 def _gb2312_share(text: str) -> float:
     """Share of the ideographs that GB2312 has: near 1 for Chinese saved as GBK, low for
     UTF-8 bytes misread as GB18030."""
-    chars = _CJK.findall(_sample(text))
+    chars = re.findall(_CJK, _sample(text))
     if not chars:
         return 1.0
     ok = 0

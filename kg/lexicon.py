@@ -109,9 +109,19 @@ class Division:
 def divisions() -> dict[str, Division]:
     """Administrative divisions by code (see lexicons/README.md for provenance)."""
     out = {}
-    for row in [*_table("divisions.tsv"), *_table("divisions_updates.tsv")]:
-        aliases = tuple(a for a in row["aliases"].split(",") if a)
-        out[row["code"]] = Division(row["code"], row["name"], row["level"], row["parent"], aliases)
+    for name in ("divisions.tsv", "divisions_updates.tsv"):  # (a few thousand rows: read
+        rows = _rows(name)  # by column number, not as a dict per row)
+        col = {h: i for i, h in enumerate(next(rows))}
+        code, dname, level, parent, aliases = (
+            col[k] for k in ("code", "name", "level", "parent", "aliases")
+        )
+        width = len(col)
+        for r in rows:
+            if len(r) < width:
+                r += [""] * (width - len(r))
+            out[r[code]] = Division(
+                r[code], r[dname], r[level], r[parent], tuple(filter(None, r[aliases].split(",")))
+            )
     return out
 
 

@@ -413,11 +413,19 @@ def split_conjoined(name: str) -> list[str]:
 
 
 _ITEM = f"[{CJK_CLASS}A-Za-z]{{2,8}}?"
-_COMPANY_LIST = re.compile(
-    rf"({_ITEM}(?:、{_ITEM})*(?:、|和|及){_ITEM})"
-    rf"(?:等(?:\d+家|[一二三四五六七八九十两几多]+家)?|\d+家|[一二三四五六七八九十两几]+家)"
-    rf"(?:龙头|知名|重点|骨干|优势|规上|上市|民营|本地|食品|医药|汽车)?(?:企业|公司|车企|药企)"
-)
+
+
+@cache
+def _company_list() -> re.Pattern[str]:
+    """A list of companies closed by 等…企业 (compiled when first needed: most articles
+    name no company)."""
+    return re.compile(
+        rf"({_ITEM}(?:、{_ITEM})*(?:、|和|及){_ITEM})"
+        rf"(?:等(?:\d+家|[一二三四五六七八九十两几多]+家)?|\d+家|[一二三四五六七八九十两几]+家)"
+        rf"(?:龙头|知名|重点|骨干|优势|规上|上市|民营|本地|食品|医药|汽车)?(?:企业|公司|车企|药企)"
+    )
+
+
 _GENERIC_ITEM = frozenset(
     """重点 关键 行业 领域 指标 环节 建设 企业 工作 项目 政策 产业 经济 发展 民营 国有 上市 知名
     品牌 龙头 高新技术 冠军 后备 骨干 中小 规上 大型 小微 外资 合资 电商 物流 金融""".split()
@@ -433,7 +441,7 @@ _ITEM_SEP = re.compile(r"[、和及]")  # what joins the items of a company list
 
 
 def _company_matches(text: str) -> list[re.Match[str]]:
-    """_COMPANY_LIST matches, looked for only just before the words it ends with (the
+    """_company_list() matches, looked for only just before the words it ends with (the
     pattern is costly to try at every position of a page), and there only from the
     first item before a joiner on (every match has one, after an item of 2-8 characters)."""
     out: list[re.Match[str]] = []
@@ -443,7 +451,7 @@ def _company_matches(text: str) -> list[re.Match[str]]:
         joiner = _ITEM_SEP.search(text, lo, w.end())
         if joiner is None:
             continue
-        found = list(_COMPANY_LIST.finditer(text, max(lo, joiner.start() - 8), w.end()))
+        found = list(_company_list().finditer(text, max(lo, joiner.start() - 8), w.end()))
         m = found[-1] if found else None
         if m is not None and m.end() == w.end() and m.start() >= last:
             out.append(m)
@@ -851,7 +859,7 @@ _PROPER_TAGS = frozenset({"nz", "nr", "nrt", "nrfg", "ns", "nt", "j", "x", ""})
 _FUNCTION_TAGS = frozenset({"d", "r", "p", "c", "u", "uj", "ul"})
 _COMMON_WORD = 300  # jieba's count of a word that is an ordinary one (发展, 绿色, 高端)
 # 甲、乙等优势产业: a list of trades, not of companies
-_TRADE_LIST = re.compile(r"[^。；;]{0,12}?等[^。；;]{0,8}?(?:产业|行业|领域)(?!园|区|基地|集聚)")
+_TRADE_LIST = r"[^。；;]{0,12}?等[^。；;]{0,8}?(?:产业|行业|领域)(?!园|区|基地|集聚)"  # (by re)
 _ITEM_AFTER = frozenset("、，,。；;等和及与")
 _ITEM_BEFORE = frozenset("、，,：:和及")
 
@@ -910,7 +918,7 @@ def brand_names(text: str, floor_of: list[int]) -> list[Mention]:
         start = found
         before = text[start - 1 : start] if start > floor else ""
         prev = words(text[max(floor, start - 4) : start])[-1:] if start > floor else []
-        if _TRADE_LIST.match(text, e):
+        if re.compile(_TRADE_LIST).match(text, e):
             continue
         if before in _ITEM_BEFORE or (prev and (prev[0] in bounds or tag(prev[0]) == "v")):
             out.append(Mention(start, e, text[start:e], "org", "brand", kind="firm"))

@@ -41,11 +41,6 @@ _GAP = re.compile(f"^ ?[{CJK_CLASS}]{{0,4}}")
 _SPACE = re.compile(r"\s+")
 _WORD_CHAR = re.compile(f"[{CJK_CLASS}0-9]")
 _SENTENCE_END = re.compile(r"[。！？]")
-_CAMPAIGN_WORD = (
-    "专项行动|攻坚行动|整治行动|提升行动|专项整治|主题教育|学习教育|主题活动|大讲堂|专项督察"
-)
-_CAMPAIGN_WORD_RE = re.compile(_CAMPAIGN_WORD)
-_UNQUOTED = re.compile(f"[{CJK_CLASS}]{{2,14}}?(?:{_CAMPAIGN_WORD})")
 _STRONG_SUFFIX = frozenset(
     """行动 活动 工程 改革 专项行动 攻坚行动 运动 竞赛 大赛 大讲堂 工作法 工作机制 机制 责任制
     推动制 服务官制 支部 宣讲活动 征集活动 宣誓活动 结对共建活动 主题活动 提升行动 整治行动
