@@ -46,6 +46,11 @@ _LEAD = re.compile(r"^(?:及|和|与|同|在|向|对|由|为|的|、|，|,|与�
 # name (8月2日旗委: no division is named 日)
 _HEAD = re.compile(
     r"^(?:[(（](?!.*[)）])|第?[一二三四五六七八九十]+届(?=[市县区省])|日(?=[省市县区州旗盟]))+")
+# the full names of a place's CPPCC committee and people's congress, with a term
+_FULL_NAME = re.compile(
+    r"^(中国人民政治协商会议|政协)?(?:第?[一二三四五六七八九十]+届)?"
+    r"(.{2,12}?[省市县区州旗盟])(?:第?[一二三四五六七八九十]+届)?"
+    r"(?(1)委员会|(人民代表大会))(常务委员会)?$")
 _DOUBLED = re.compile(r"^(.{1,9}?([省市县区旗]))\2(?!场|民|域|级|内|外)(?=.)")
 _TERM = re.compile(r"(?<=[省市县区州旗])第?[一二三四五六七八九十]+届(?=人大|人民代表大会|政协)")
 # a person's name inside a body's name is the report's when a title or a word for a
@@ -120,6 +125,10 @@ def normal(label: str) -> str:
         if label.startswith(p) and len(label) > len(p) + 1 and label[len(p):][:2] != "中央":
             label = label[len(p):]
             break
+    full = _FULL_NAME.match(label)  # 政协某市第十届委员会 = 某市政协
+    if full:
+        body = "政协" if full.group(1) else "人大"
+        label = full.group(2) + body + ("常委会" if full.group(4) else "")
     label = _TERM.sub("", label.replace("人民政府", "政府"))  # 南阳市六届政协 = 南阳市政协
     doubled = _DOUBLED.match(label)  # 某县县发改局: the county, then its 县发改局
     if doubled and _ends_with_division(doubled.group(1)):
@@ -200,6 +209,7 @@ def national_body(label: str) -> bool:
     """A national body or a part of one (国务院办公厅, 九三学社中央办公厅): its place is
     the country."""
     bodies, heads = _national_heads()
+    label = _LEADING_TERM.sub("", label)  # 十一届全国人大常委会
     if label in bodies:
         return True
     for h in heads:
@@ -208,6 +218,7 @@ def national_body(label: str) -> bool:
     return False
 
 
+_LEADING_TERM = re.compile(r"^第?[一二三四五六七八九十]+届(?=.)")
 _DEPARTMENT = ("局", "委", "办", "厅", "办公室")
 
 
@@ -239,6 +250,26 @@ def listed_name(before: str, name: str) -> str | None:
             and not rest.startswith(("人大", "政协", "纪委", "监委"))):
         return prefix + name  # 区发改委、财政局
     return None
+
+
+_PLACELESS = ("局", "委", "政府", "人大", "政协", "办", "厅", "办公室", "管委会", "常委会", "工委",
+              "委员会")
+
+
+@lru_cache(maxsize=1 << 16)
+def placeless_body(name: str) -> bool:
+    """A party or government body whose name holds no place (财政局, 政协, 管委会,
+    人大常委会): it is the body of some place the page is about, never one node with the
+    body of that name on another page. Not a national body, a party's, or a body of an
+    owner it names (某某集团党委)."""
+    return (
+        name.endswith(_PLACELESS)
+        and not name.endswith("党委")
+        and not name.startswith((*_party_prefixes(), *_RELATIVE_HEADS, "中", "国", "全"))
+        and name not in lexicon.national_orgs()
+        and not national_body(name)
+        and leading_division(name, None) is None
+    )
 
 
 def _inside(code: str, ancestor: str) -> bool:
@@ -320,6 +351,18 @@ def place_bodies(
                                    articles=set(e.articles))
         return key
 
+    def standing_committee(e: Entity, label: str) -> None:
+        """A working committee written bare (选工委) under the one people's congress
+        standing committee its articles name (the page's city's when several)."""
+        if e.parents or not _CONGRESS_BODY.match(label):
+            return
+        above = {k for a in e.articles for k in congress.get(a, ())}
+        if len(above) > 1:
+            city = home(e) or "~"
+            above = {k for k in above if entities[k].label.startswith(city)}
+        if len(above) == 1:
+            e.parents.update(above)
+
     # places the pages name that the gazetteer does not hold (towns, villages, zones),
     # by label and article: a body named after one is located there
     local: dict[tuple[str, str], str] = {}
@@ -340,10 +383,11 @@ def place_bodies(
             city = home(e)
             named = lexicon.divisions_by_name().get(city or "")
             # a county's or district's body lies in the city; a province's does not
-            below = not e.label.startswith(("省", "自治区"))
+            below = not e.label.startswith(("省", "自治区")) and not e.label.endswith("厅")
             site = place_of(named[0], e, "") if named and below and not e.sites else None
             if site is not None:
                 e.sites.add(site)
+            standing_committee(e, normal(e.label))
             continue
         label = normal(e.label)
         found = leading_division(label, home(e))
@@ -354,13 +398,7 @@ def place_bodies(
                 site = _local_place(label, e.articles, local, longest)
                 if site is not None:
                     e.sites.add(site)
-            if not e.parents and _CONGRESS_BODY.match(label):
-                above = {k for a in e.articles for k in congress.get(a, ())}
-                if len(above) > 1:  # several named: the page's own city's
-                    city = home(e) or "~"
-                    above = {k for k in above if entities[k].label.startswith(city)}
-                if len(above) == 1:
-                    e.parents.update(above)
+            standing_committee(e, label)
             if not e.parents:
                 head = _owner(label, by_normal)
                 if head is not None and head != key:

@@ -282,6 +282,7 @@ class _Article:
         self.province = _province_of(city) or _article_province(ex)
         self.persons = {m.name for m in ex.mentions if m.label == "person"}
         self.listed = _listed_names(ex, self.persons)
+        self.owners = {m.name for m in ex.mentions if m.label == "org" and len(m.name) > 1}
         # key -> [kind, label, count, names, level, code], in the order first touched
         self.parts: dict[str, list[Any]] = {}
 
@@ -300,6 +301,11 @@ class _Article:
             return None  # words of the report around a person, no body
         name = self.listed.get(written, written)
         label, local = _org_label(name, self.city, self.county, self.province)
+        # 财政局 with no place in its name: this page's, unless it is an owner's
+        # (某某公司办公室 after 某某公司)
+        local = local or (hierarchy.placeless_body(label)
+                          and not any(len(o) < len(label) and label.startswith(o)
+                                         for o in self.owners))
         key = (f"org/{self.page[:8]}/{slug(label)}" if local
                else hierarchy.org_identity(f"org/{slug(label)}", label))
         part = self.touch("org", key, label, written)

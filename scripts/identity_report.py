@@ -45,7 +45,9 @@ NOT_GOV = ("董事局",)
 # administration, not the place's government (checked here, not taken from kg)
 VERTICAL = ("税务局", "气象局", "烟草专卖局", "邮政管理局", "铁路局", "地震局", "统计调查队",
             "金融监管分局", "银保监分局", "海事局", "盐务局", "国家安全局")
-GOV_SUFFIXES = ("委", "政府", "人大", "政协", "局", "厅", "办公室", "管委会", "工委", "常委会")
+# the suffixes, and the full forms of the same bodies (…委员会, …人民代表大会)
+GOV_SUFFIXES = ("委", "政府", "人大", "政协", "局", "厅", "办公室", "管委会", "工委", "常委会",
+                "委员会", "人民代表大会")
 # verbs of news reports that never stand inside a body's name
 VERBS = ("代表(?!大会|团)", "带队", "主持", "出席", "召开", "调研", "考察", "视察", "讲话", "指出",
          "强调", "参加", "表示", "会见", "看望", "慰问", "督导", "陪同", "率领", "带领",
@@ -83,6 +85,12 @@ def _norm(label: str) -> str:
         if label.startswith(p):
             label = label[len(p):]
     label = label.replace("人民政府", "政府")
+    # 政协X市第十届委员会 = X市政协, X市第五届人民代表大会常务委员会 = X市人大常委会
+    term = "(?:第?[一二三四五六七八九十]+届)?"
+    label = re.sub(f"^(?:中国人民政治协商会议|政协){term}(.+?[省市县区州旗盟]){term}委员会",
+                   r"\1政协", label)
+    label = re.sub(f"^(.+?[省市县区州旗盟]){term}人民代表大会", r"\1人大", label)
+    label = label.replace("常务委员会", "常委会")
     return re.sub(r"([省市县区州旗])委员会$", r"\1委", label)
 
 

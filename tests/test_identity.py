@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from kg.cli import cli
-from kg.hierarchy import check_city, clean_name
+from kg.hierarchy import check_city, clean_name, normal
 from kg.model import Page
 from kg.pipeline import build_graph
 from kg.resolve import Entity, Resolved
@@ -175,6 +175,35 @@ def test_hierarchy_party_committee_of_a_body_under_that_body(tmp_path: Path) -> 
 def test_hierarchy_body_lies_in_the_deepest_division_its_name_holds(tmp_path: Path) -> None:
     r = _build(tmp_path, "本报讯 5月6日，河南省漯河市委召开全会。市委书记孙启航主持。\n")
     assert _org(r, "河南省漯河市委").sites == {_place(r, "漯河市").key}
+
+
+def test_hierarchy_bodies_named_without_a_place_are_each_pages_own(tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 5月6日，开封市委书记孙启航到企业调研。财政局局长赵春生，管委会主任吴海峰陪同。\n",
+        "本报讯 6月2日，安阳市市长周德明到企业调研。财政局局长李国华，管委会主任王建军陪同。"
+        "教育厅副厅长张立新参加。\n",
+    )
+    for name in ("财政局", "管委会"):
+        bodies = [e for e in r.entities.values() if e.kind == "org" and e.label == name]
+        assert len(bodies) == 2  # two pages, two cities: two bodies
+        assert {r.entities[s].label for b in bodies for s in b.sites} == {"开封市", "安阳市"}
+    assert not _org(r, "教育厅").sites  # a province's department lies in no city
+
+
+@pytest.mark.parametrize(("written", "one"), [
+    ("中共开封市委员会", "开封市委"),
+    ("开封市人民政府", "开封市政府"),
+    ("政协开封市第十三届委员会", "开封市政协"),
+    ("中国人民政治协商会议开封市委员会", "开封市政协"),
+    ("政协第六届开封市委员会常务委员会", "开封市政协常委会"),
+    ("开封市第五届人民代表大会常务委员会", "开封市人大常委会"),
+    ("新野县县发改局", "新野县发改局"),
+    ("开封市市场监管局", "开封市市场监管局"),  # 市场 opens the bureau's own name
+    ("中国人民政治协商会议全国委员会", "中国人民政治协商会议全国委员会"),
+])
+def test_hierarchy_one_normal_form_per_body(written: str, one: str) -> None:
+    assert normal(written) == one
 
 
 def test_hierarchy_congress_working_committee_under_the_standing_committee(
