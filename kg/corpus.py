@@ -12,13 +12,14 @@ import csv
 import json
 import logging
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from kg import dates
 from kg.io import InputError, Skipped, detect
 from kg.model import Meta
+from kg.webpage import value_text
 
 log = logging.getLogger(__name__)
 
@@ -36,19 +37,12 @@ def is_html(path: Path | str) -> bool:
     return str(path).lower().endswith(HTML_SUFFIXES)
 
 
-def _text(value: Any) -> str | None:
-    if value is None:
-        return None
-    s = str(value).strip()
-    return s or None
-
-
 def meta_of(row: Mapping[str, Any], where: str = "") -> Meta:
     """The Meta of a manifest row or a record (keys in lower case). A date that cannot
     be read is left out, with a warning naming `where`."""
     published = None
     for k in _DATE_FIELDS:
-        raw = _text(row.get(k))
+        raw = value_text(row.get(k))
         if raw is None:
             continue
         published = dates.parse(raw)
@@ -56,16 +50,8 @@ def meta_of(row: Mapping[str, Any], where: str = "") -> Meta:
             log.warning("%s: %s %r is not a date (YYYY-MM-DD, YYYY-MM or YYYY); ignored",
                         where, k, raw)
         break
-    return Meta(published, _text(row.get("title")), _text(row.get("url")),
-                _text(row.get("site")))
-
-
-def merge(first: Meta, then: Meta) -> Meta:
-    """`first`, with what it leaves unsaid taken from `then`; a date of `then` that makes
-    `first`'s more precise is taken (2014 and 2014-01-27 -> 2014-01-27)."""
-    out = {f.name: getattr(first, f.name) or getattr(then, f.name) for f in fields(Meta)}
-    out["published"] = dates.refine(first.published, then.published)
-    return Meta(**out)
+    return Meta(published, value_text(row.get("title")), value_text(row.get("url")),
+                value_text(row.get("site")))
 
 
 @dataclass
@@ -118,7 +104,7 @@ def read_manifest(path: Path) -> Manifest:
     base = _resolved(path.parent)
     for n, raw in enumerate(reader, start=2):
         row = {(k or "").strip().lower(): v for k, v in raw.items()}
-        name = _text(row.get("file"))
+        name = value_text(row.get("file"))
         if name is None:
             continue
         meta = meta_of(row, f"{path}:{n}")
@@ -145,7 +131,7 @@ def records(path: Path, encoding: str, name: str | None = None
             if isinstance(row, str):
                 yield Skipped(f"{where}#{n}", row)
                 continue
-            ident = next((s for k in _ID_FIELDS if (s := _text(row.get(k)))), None)
+            ident = next((s for k in _ID_FIELDS if (s := value_text(row.get(k)))), None)
             source = f"{where}#{ident}" if ident and ident not in seen else f"{where}#{n}"
             seen.add(source.rsplit("#", 1)[1])
             text = row.get("text")
@@ -179,23 +165,3 @@ def _csv_rows(fh: Any) -> Iterator[tuple[int, Mapping[str, Any] | str]]:
         return
     for n, raw in enumerate(reader, start=1):
         yield n, {(k or "").strip().lower().lstrip("\ufeff"): v for k, v in raw.items()}
-
-
-def read_html(html: str) -> tuple[str, Meta]:
-    """The main text of a saved web page, its title first, and what the page says of
-    itself (title, date, canonical URL, site name), read by trafilatura. Raises
-    InputError when the page has no main text."""
-    import trafilatura
-
-    doc = trafilatura.bare_extraction(html, with_metadata=True, include_comments=False,
-                                      include_tables=True, as_dict=True)
-    got: Mapping[str, Any] = doc if isinstance(doc, dict) else {}
-    body = _text(got.get("text"))
-    if body is None:
-        raise InputError("a web page without main text")
-    title = _text(got.get("title"))
-    if title and not body.startswith(title):
-        body = f"{title}\n{body}"
-    published = dates.parse(got.get("date"))
-    return body + "\n", Meta(published, title, _text(got.get("url")), _text(got.get("sitename")))
-

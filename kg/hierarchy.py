@@ -23,12 +23,9 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Mapping
 from functools import cache, lru_cache
-from typing import TYPE_CHECKING
 
 from kg import lexicon
-
-if TYPE_CHECKING:
-    from kg.resolve import ArticleInfo, Entity
+from kg.entities import ArticleInfo, Entity, slug
 
 # words of a news report that never stand inside a body's name: a name that holds one
 # ran on from the sentence around it (县委书记某某带队, 某某代表市委)
@@ -139,8 +136,6 @@ def normal(label: str) -> str:
 def org_identity(key: str, label: str) -> str:
     """The key an organization shares with every other written form of the same body
     (page-scoped keys, org/PAGE/NAME, are left alone)."""
-    from kg.resolve import slug
-
     if key.count("/") != 1:
         return key
     return f"org/{slug(normal(label))}"
@@ -159,8 +154,6 @@ def _party_prefixes() -> tuple[str, ...]:
 def leading_division(label: str, city: str | None) -> tuple[lexicon.Division, str] | None:
     """The deepest division a body's name starts with (河南省漯河市临颍县X -> 临颍县) and
     the text of the name up to it; short forms (郑州人大) only for government bodies."""
-    from kg.resolve import _pick_division
-
     start = 0
     for p in _party_prefixes():
         if label.startswith(p):
@@ -181,7 +174,7 @@ def leading_division(label: str, city: str | None) -> tuple[lexicon.Division, st
                 continue
             if end == len(label):
                 continue  # the whole rest is a place, not a body of it
-            d = _pick_division(tuple(full) or divs, found[0].name if found else city)
+            d = lexicon.pick_division(tuple(full) or divs, found[0].name if found else city)
             if found and not _inside(d.code, found[0].code):
                 continue
             hit = (d, end)
@@ -316,8 +309,6 @@ def place_bodies(
 ) -> None:
     """Locate bodies in their divisions, give those divisions place nodes, and put
     departments under the committee or government they belong to (see module doc)."""
-    from kg.resolve import Entity
-
     order = {k: i for i, k in enumerate(articles)}
 
     def home(e: Entity) -> str | None:

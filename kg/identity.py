@@ -30,13 +30,10 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import fields
-from typing import TYPE_CHECKING
 
 from kg import lexicon
+from kg.entities import ArticleInfo, Entity, Membership, slug
 from kg.hierarchy import leading_division, normal
-
-if TYPE_CHECKING:
-    from kg.resolve import ArticleInfo, Entity, Membership
 
 
 def _national_bodies() -> frozenset[str]:
@@ -49,8 +46,6 @@ def unify_persons(
     articles: Mapping[str, ArticleInfo],
 ) -> None:
     """Merge the person nodes that stand for one person (see module doc), in place."""
-    from kg.resolve import slug
-
     groups: dict[str, list[str]] = defaultdict(list)
     for key, e in entities.items():
         if e.kind == "person":

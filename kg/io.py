@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
 
+from kg import webpage
 from kg.clean import clean
 from kg.model import Meta, Page
 
@@ -310,7 +311,7 @@ def digest(cleaned: str, meta: Meta | None = None) -> str:
 
 def read_page(path: Path, display: str | None = None, meta: Meta | None = None) -> Page:
     """Read, decode and clean one input file (a saved web page: its main text, see
-    kg.corpus.read_html), with `meta` from the corpus. Repairs made while decoding are
+    kg.webpage.read_html), with `meta` from the corpus. Repairs made while decoding are
     logged as warnings naming the file."""
     name = display or path.as_posix()
     try:
@@ -324,10 +325,11 @@ def read_page(path: Path, display: str | None = None, meta: Meta | None = None) 
         log.warning("%s: %s", name, note)
     text, meta = d.text, meta or Meta()
     if path.suffix.lower() in (".html", ".htm") or _saved_web_page(text):
-        from kg import corpus
-
-        text, own = corpus.read_html(text)
-        meta = corpus.merge(meta, own)
+        try:
+            text, own = webpage.read_html(text)
+        except webpage.NoMainText as e:
+            raise InputError(str(e)) from e
+        meta = webpage.merge(meta, own)
     cleaned = clean(text)
     return Page(name, cleaned, digest(cleaned, meta), d.encoding, meta)
 

@@ -138,6 +138,24 @@ def divisions_by_name() -> dict[str, tuple[Division, ...]]:
     return {k: tuple(v) for k, v in out.items()}
 
 
+def pick_division(divs: tuple[Division, ...], city: str | None) -> Division:
+    """Among divisions sharing a name, the one inside the home city, else its
+    province, else the first by code."""
+    if len(divs) == 1 or not city:
+        return divs[0]
+    all_divs = divisions()
+    city_codes = {d.code for d in divisions_by_name().get(city, ())}
+    for d in divs:
+        if d.parent in city_codes or d.code in city_codes:
+            return d
+    prov = {all_divs[c].parent for c in city_codes if c in all_divs}
+    for d in divs:
+        if d.parent in prov or (d.parent in all_divs and all_divs[d.parent].parent in prov):
+            return d
+    return divs[0]
+
+
+
 @cache
 def regions() -> dict[str, tuple[str, tuple[str, ...]]]:
     """Named regions, rivers, lakes: name or alias -> (canonical name, kind)."""

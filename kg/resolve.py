@@ -19,15 +19,15 @@ evidence.
 
 from __future__ import annotations
 
-import hashlib
 import re
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from kg import hierarchy, identity, lexicon
+from kg.entities import ArticleInfo, Entity, Membership, slug
 from kg.extract.programs import base_name
 from kg.model import Extraction, Mention
 
@@ -35,62 +35,6 @@ _RELATIVE_CITY = re.compile(r"^市(?!场|民|区|直)")
 _RELATIVE_PROVINCE = re.compile(r"^省(?!内|外|级)")
 _RELATIVE_LOCAL = re.compile(r"^(?:区|县|旗|州|盟|镇|乡)(?!域|级|内|外)")
 _RELATIVE_REGION = re.compile(r"^自治区(?!域|级|内|外)(?=.)")
-_IRI_UNSAFE = re.compile(r"[^\w\u3400-\u9fff-]")
-
-
-@lru_cache(maxsize=1 << 16)
-def slug(text: str) -> str:
-    """A readable IRI path segment: letters, digits and CJK kept, anything else
-    replaced, plus a short hash when something was replaced (no collisions)."""
-    safe = _IRI_UNSAFE.sub("_", text)
-    if safe != text:
-        safe += "-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:6]
-    return safe or hashlib.sha1(text.encode("utf-8")).hexdigest()[:10]
-
-
-@dataclass
-class Entity:
-    kind: str  # person | org | place | program
-    key: str  # IRI path
-    label: str
-    alts: set[str] = field(default_factory=set)
-    articles: set[str] = field(default_factory=set)
-    count: int = 0
-    level: str = ""  # places: kind of place
-    code: str = ""  # places: division code
-    parents: set[str] = field(default_factory=set)  # keys of containing places / parent orgs
-    sites: set[str] = field(default_factory=set)  # orgs: place keys
-    runners: set[str] = field(default_factory=set)  # programmes: org keys
-    where: set[str] = field(default_factory=set)  # programmes: place keys
-    notes: set[str] = field(default_factory=set)  # persons: identity rules that applied
-
-
-@dataclass
-class Membership:
-    key: str
-    person: str
-    role: str
-    org: str | None
-    evidence: str
-    start: int
-    end: int
-    rule: str
-    article: str
-    articles: set[str] = field(default_factory=set)
-    first: str | None = None  # earliest date of its articles (ISO; see `seen`)
-    last: str | None = None  # latest
-
-
-@dataclass
-class ArticleInfo:
-    key: str
-    source: str
-    index: int
-    title: str | None
-    date: str | None  # ISO (YYYY-MM-DD, YYYY-MM, YYYY) or a dateline as written
-    home_city: str | None
-    url: str | None = None
-    site: str | None = None
 
 
 def iso_date(date: str | None) -> str | None:
@@ -353,24 +297,7 @@ def _within(code: str, city: str) -> bool:
 def _division(name: str, city: str | None) -> lexicon.Division | None:
     """The division a place name stands for on a page of `city` (None: not one)."""
     divs = lexicon.divisions_by_name().get(name, ())
-    return _pick_division(divs, city) if divs else None
-
-
-def _pick_division(divs: tuple[lexicon.Division, ...], city: str | None) -> lexicon.Division:
-    """Among divisions sharing a name, the one inside the home city, else its
-    province, else the first by code."""
-    if len(divs) == 1 or not city:
-        return divs[0]
-    all_divs = lexicon.divisions()
-    city_codes = {d.code for d in lexicon.divisions_by_name().get(city, ())}
-    for d in divs:
-        if d.parent in city_codes or d.code in city_codes:
-            return d
-    prov = {all_divs[c].parent for c in city_codes if c in all_divs}
-    for d in divs:
-        if d.parent in prov or (d.parent in all_divs and all_divs[d.parent].parent in prov):
-            return d
-    return divs[0]
+    return lexicon.pick_division(divs, city) if divs else None
 
 
 def resolve(pages: Iterable[tuple[Sequence[Extraction], str | None]]) -> Resolved:

@@ -15,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from kg import corpus
+from kg import corpus, webpage
 from kg.clean import clean
 from kg.io import (
     InputError,
@@ -83,7 +83,7 @@ def units(
                     else:
                         source, text, own = rec
                         yield Unit(source, str(f), i, text, part=k,
-                                   meta=corpus.merge(own, meta))
+                                   meta=webpage.merge(own, meta))
             except (InputError, UnicodeDecodeError, OSError) as e:
                 yield Skipped(shown_path(f), str(e))
             continue

@@ -13,11 +13,12 @@ from rdflib import XSD, Graph, Literal, URIRef
 from rdflib.namespace import FOAF, ORG, PROV, RDF, RDFS
 
 from kg.cli import cli
-from kg.corpus import merge, read_html, read_manifest, records
+from kg.corpus import read_manifest, records
 from kg.io import InputError
 from kg.model import Meta
 from kg.namespace import KGO, SDO
 from kg.pipeline import build_graph
+from kg.webpage import merge, read_html
 
 # three articles of one city's paper, written for these tests
 ARTICLES = {

@@ -1,5 +1,6 @@
-"""The package's structure: the query side (kg.sparql, kg.named, kg.results, kg.listings,
-kg.store, kg.query, kg.guard, kg.serve) imports one way, with no cycle. Imports are read
+"""The package's structure: no module of kg imports itself back through others, and the
+query side (kg.sparql, kg.named, kg.results, kg.listings, kg.store, kg.query, kg.guard,
+kg.serve) is layered. Imports are read
 from the source (ast), at any depth of a module: one made inside a function to defer its
 cost still counts, so a cycle cannot hide behind it."""
 
@@ -99,3 +100,20 @@ def test_structure_query_side_layers() -> None:
     assert not edges["kg.sparql"] & set(QUERY_SIDE)
     assert "kg.query" not in edges["kg.store"] | edges["kg.listings"]
     assert "kg.query" in edges["kg.serve"] and "kg.store" in edges["kg.query"]
+
+
+def test_structure_no_module_of_the_package_is_in_an_import_cycle() -> None:
+    edges = graph()
+    cycles = {m: c for m in sorted(edges) if (c := cycle_through(m, edges))}
+    assert cycles == {}
+
+
+def test_structure_build_side_layers() -> None:
+    """Records and page metadata sit below the modules that use them: kg.entities and
+    kg.webpage import nothing of resolution or reading."""
+    edges = graph()
+    assert not edges["kg.entities"]
+    assert edges["kg.webpage"] <= {"kg.dates", "kg.model"}
+    assert "kg.entities" in edges["kg.hierarchy"] & edges["kg.identity"] & edges["kg.resolve"]
+    assert "kg.resolve" not in edges["kg.hierarchy"] | edges["kg.identity"]
+    assert "kg.corpus" not in edges["kg.io"]
