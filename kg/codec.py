@@ -48,16 +48,24 @@ def dumps(extractions: tuple[Extraction, ...] | list[Extraction]) -> bytes:
     return json.dumps(doc, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
+# what a field may hold besides a list of strings (JSON gives no other scalar than float)
+_SCALARS = frozenset({str, int, bool, type(None)})
+
+
 def _make(cls: type, values: Any) -> Any:
     names = _names(cls)
     if not isinstance(values, list) or len(values) != len(names):
         raise CodecError(f"a {cls.__name__} needs {len(names)} fields")
-    for v in values:
-        if isinstance(v, (dict, float)) or (
-            isinstance(v, list) and not all(isinstance(x, str) for x in v)
-        ):
+    args = []
+    for v in values:  # (a type check per value: pass 2 decodes every mention of a corpus)
+        t = type(v)
+        if t in _SCALARS:
+            args.append(v)
+        elif t is list and all(type(x) is str for x in v):
+            args.append(tuple(v))
+        else:
             raise CodecError(f"a {cls.__name__} field of an unexpected type")
-    return cls(*(tuple(v) if isinstance(v, list) else v for v in values))
+    return cls(*args)
 
 
 def loads(data: bytes) -> tuple[Extraction, ...]:

@@ -353,9 +353,14 @@ def quads(res: Resolved) -> Iterator[pyoxigraph.Quad]:
     """The same triples as pyoxigraph quads in the default graph, in `triples` order."""
     import pyoxigraph as ox
 
+    types: dict[str, ox.NamedNode] = {}  # the few datatypes, made once
+
     def literal(lexical: str, lang: str | None, datatype: str | None) -> ox.Literal:
         if datatype:
-            return ox.Literal(lexical, datatype=ox.NamedNode(datatype))
+            dt = types.get(datatype)
+            if dt is None:
+                dt = types[datatype] = ox.NamedNode(datatype)
+            return ox.Literal(lexical, datatype=dt)
         return ox.Literal(lexical, language=lang)
 
     def iri(value: str) -> ox.NamedNode | ox.Literal:
