@@ -14,8 +14,8 @@ prints:
 - chars/s of plain `jieba.cut` over the corpus text (dictionary loaded beforehand);
 - chars/s of the end-to-end `kg build CORPUS -o OUT` (a fresh process: start-up, read,
   extract, resolve, write Turtle and HTML) for each --jobs value, its ratio to
-  jieba.cut (target >= 1.0x), its peak memory (parent and largest worker), and whether
-  every run wrote byte-identical files; then the same `--jobs 1` build pinned to one
+  jieba.cut (target: >= 1.5x with --jobs 2), its peak memory (parent and largest worker),
+  and whether every run wrote byte-identical files; then the same `--jobs 1` build pinned to one
   core (the drawing child shares it), and the speed-ups end to end and per pass;
 - the same corpus as one single big file (read in parts): peak memory;
 - named-query latency (kg/queries/*.rq, in process, warm) on a ~1M-triple graph in a
@@ -46,7 +46,8 @@ from typing import Any
 REPO = Path(__file__).resolve().parents[1]
 SEEDS = REPO.parent / "shared" / "seeds"
 SAMPLES = REPO / "kg" / "samples"
-TARGET_RATIO = 1.0
+TARGET_RATIO = 1.5  # kg build --jobs 2 against plain jieba.cut
+TARGET_MODE = "--jobs 2"
 TARGET_QUERY_MS = 100.0
 ONE_CORE = "--jobs 1 pinned to one core"
 
@@ -460,6 +461,8 @@ def main() -> None:
         mark = "ok" if r["ratio"] >= TARGET_RATIO else "below target"
         if r["label"] == ONE_CORE:
             mark = "the reference for scaling, not a target"
+        elif r["label"] != TARGET_MODE:
+            mark = f"the target is for {TARGET_MODE}"
         print(f"{r['label']:<44} {r['secs']:7.2f} {r['cps']:10,.0f} {r['ratio']:8.2f}x "
               f"{r['rss_kb'] / 1024:8.0f} {r['child_rss_kb'] / 1024:9.0f}  "
               f"{'yes' if r['identical'] else 'NO'}  ({mark})")
