@@ -7,6 +7,7 @@ their names (kg.resolve gives them their full names)."""
 from __future__ import annotations
 
 import re
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import cache, lru_cache
 
@@ -531,6 +532,8 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     holding offset i: a name never crosses a sentence."""
     out: list[Mention] = []
     last_end = listed_end = -1
+    parties = _parties().find(text)
+    party_ends = [e for _, e, _, _ in parties]  # (the hits are ordered by their ends)
     for m in _suffix_re().finditer(text):
         s_end = m.end()
         nxt = text[s_end : s_end + 1]
@@ -583,8 +586,9 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         if 0 < start < m.start() and text[start] == "日" and text[start - 1] in _DAY_BEFORE:
             start += 0 if starts_with_place(text[start:s_end]) else 1
         # `某某九三学社某省委`: a caption's name run into the party that opens the body's
-        opens = min((h[0] for h in _parties().find(text[start : m.start()])), default=0)
-        start += opens
+        # (the parties' names found once in the article: those inside text[start:m.start()])
+        inside = parties[bisect_left(party_ends, start + 1) : bisect_right(party_ends, m.start())]
+        start += min((hs - start for hs, _, _, _ in inside if hs >= start), default=0)
         # `19 个社区…中心`: a counted noun, not a name
         while 0 < start < m.start() and text[start] in "个所家座名" and text[start - 1] in _COUNT:
             start += 1
