@@ -69,3 +69,12 @@ def test_people_speakers() -> None:
     text = "会上，李华表示，要抓好落实。王强指出：任务艰巨。“好”，赵六说：行。"
     found = [text[s:e] for s, e, rule in people.headline_and_speaker_names(text)]
     assert found == ["李华", "王强", "赵六"]
+
+
+def test_people_name_lists_found_once_per_article() -> None:
+    # extract_people finds the lists of names over the article, tried 2-6 characters
+    # before each `、`, and hands each to its sentence
+    text = "会议由王小明、李华主持。张三、李四、 王五等出席；\n赵六、钱七"
+    found = list(matches_at(people._NAME_LIST, text, people._before_marks(text, "、", 2, 6)))
+    assert [m.span() for m in found] == [m.span() for m in people._NAME_LIST.finditer(text)]
+    assert people._before_marks("甲乙丙、", "、", 2, 6) == [0, 1]

@@ -503,6 +503,10 @@ def extract_people(
     title_hits = [(m.start(), m.end(), m.group(0)) for m in titles_in(text)]
     title_starts = [ts for ts, _, _ in title_hits]
     sents = list(sentences)
+    # lists of names, found once over the article (none holds a sentence's end), each
+    # tried only where a match may start: 2-6 characters before a `、`
+    name_lists = list(matches_at(_NAME_LIST, text, _before_marks(text, "、", 2, 6)))
+    list_starts = [m.start() for m in name_lists]
     for sent in sents:
         last_org: str | None = None
         last_title = ""
@@ -568,7 +572,8 @@ def extract_people(
             s = _name_before(text, m.start(), sent.start, known)
             if s is not None:
                 person(s, m.start(), "name-title")
-        _lists(text, sent, known, person)
+        k = bisect_left(list_starts, sent.start)
+        _lists(text, name_lists[k : bisect_left(list_starts, sent.end, k)], known, person)
         _comma_lists(text, sent, known, person)
         _leader_lists(text, sent, known, person)
     for s, e, rule in headline_and_speaker_names(text):
@@ -593,16 +598,25 @@ def extract_people(
     return PeopleResult(persons, positions)
 
 
+def _before_marks(text: str, mark: str, near: int, far: int) -> list[int]:
+    """The positions `near` to `far` characters before each `mark` in text, in order."""
+    out: set[int] = set()
+    at = text.find(mark)
+    while at >= 0:
+        out.update(range(max(0, at - far), max(0, at - near + 1)))
+        at = text.find(mark, at + 1)
+    return sorted(out)
+
+
 def _lists(
-    text: str, sent: Sentence, known: frozenset[str], person: Callable[[int, int, str], None]
+    text: str,
+    found: list[re.Match[str]],
+    known: frozenset[str],
+    person: Callable[[int, int, str], None],
 ) -> None:
-    """`甲、乙、丙等出席` and `甲、乙被评为“…”`: a list of names of name shape."""
-    # a list holds a `、` within 6 characters of its start: most sentences have none,
-    # and the pattern need not be tried before the first one
-    comma = text.find("、", sent.start, sent.end)
-    if comma < 0:
-        return
-    for m in _NAME_LIST.finditer(text, max(sent.start, comma - 6), sent.end):
+    """`甲、乙、丙等出席` and `甲、乙被评为“…”`: a list of names of name shape, from the
+    `_NAME_LIST` matches of a sentence."""
+    for m in found:
         raw = m.group(0)
         items = _LIST_SEP.split(raw)
         tail = text[m.end() : m.end() + 8]
