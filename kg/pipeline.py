@@ -21,7 +21,6 @@ import re
 import time
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from contextlib import suppress
 from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
@@ -59,7 +58,6 @@ from kg.store import (
     parse_spec,
     replace_graph,
 )
-from kg.tokenize import read_whole_table
 from kg.units import PART_CHARS, SPLIT_BYTES, Unit, estimate_units, read_unit, units
 
 if TYPE_CHECKING:
@@ -71,9 +69,6 @@ log = logging.getLogger(__name__)
 _CONFIDENT = frozenset({"title-chain", "title-name", "name-verb-title",
                         "name-before-national-title", "name-list"})
 _BATCH_BYTES = 1 << 19  # pass-2 task size
-# input bytes per process from which pass 1 reads the whole dictionary table at once: a
-# few pages' worth of text needs most of its parts anyway (see kg.tokenize._Table)
-_WHOLE_TABLE_BYTES = 1 << 18
 # a file modified less than this before it is read may change again within the same
 # modification time (file systems keep it to a clock tick): --update checks its content
 _RACY_NS = 2_000_000_000
@@ -188,9 +183,6 @@ class _Clock:
 class _Context:
     city: str | None
     known: frozenset[bytes]  # files whose pages are in the store unchanged: not read again
-    # each process reads enough text that the whole dictionary table is worth reading
-    # at once (kg.tokenize reads it part by part, for the few pages of a short build)
-    big: bool = False
 
 
 @dataclass(frozen=True)
@@ -204,15 +196,6 @@ class _Extracted:
     data: bytes = b""
     skipped: Skipped | None = None
     origin: Origin | None = None
-
-
-def _input_bytes(files: Iterable[Path]) -> int:
-    """The size of the inputs (0 for a file that cannot be read: it is skipped later)."""
-    total = 0
-    for f in files:
-        with suppress(OSError):
-            total += f.stat().st_size
-    return total
 
 
 def _file_key(path: str | Path) -> bytes:
@@ -229,8 +212,6 @@ def _pass1(unit: Unit, ctx: _Context) -> _Extracted:
         return _Extracted(unit, skipped=Skipped(shown_path(unit.path), str(e)))
     except OSError as e:
         return _Extracted(unit, skipped=Skipped(shown_path(unit.path), os_reason(e)))
-    if ctx.big:
-        read_whole_table()
     r = extract_page(page, ctx.city)
     row = PageRow(0, page.source, page.digest, page.encoding, r.home_city, len(r.extractions))
     data = codec.dumps(r.extractions)
@@ -318,8 +299,7 @@ def _extract_all(
                 progress(u.file_index + 1, len(files))
 
     added: set[bytes] = set()
-    todo = _input_bytes(f for f in files if _file_key(f) not in known)
-    ctx = _Context(city, known, todo >= _WHOLE_TABLE_BYTES * engine.jobs)
+    ctx = _Context(city, known)
     for res in engine.map(_pass1, work(), ctx, warm=warm):
         if res.skipped is not None:
             log.warning("skipped %s: %s", res.skipped.path, res.skipped.reason)
