@@ -77,8 +77,9 @@ def name_shape(name: str) -> bool:
 
 
 def matches_at(rx: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
-    """What `rx.finditer(text)` finds, given (in increasing order) every position where
-    one of its matches may start: rx is tried there only."""
+    """What `rx.finditer(text)` finds, for a pattern that never matches the empty string,
+    given (in increasing order) every position where one of its matches may start: rx
+    is tried there only."""
     end = 0
     for p in starts:
         if p >= end and (m := rx.match(text, p)) is not None:
