@@ -231,3 +231,14 @@ def test_people_roster_lines() -> None:
     assert ("刘德胜", "教授", "许昌职业技术学院") in positions
     assert ("孙丽华", "副会长", "河南省文字学会") in positions
     assert not any(p[0] == "李明远" for p in positions)
+
+
+def test_people_given_name_ending_in_he_before_a_list_comma() -> None:
+    # 和 before 、 or ， ends a given name (同和, 永和); it joins nothing there
+    persons, _ = _run("县领导欧阳明、刘同和、赵彩云等陪同调研。")
+    assert {"刘同和", "赵彩云"} <= persons and "刘同" not in persons
+    persons, positions = _run("县委副书记刘永和，副县长赵彩云出席。")
+    assert "刘永和" in persons and ("刘永和", "副书记", "县委") in positions
+    # 和 between two names stays a conjunction
+    persons, _ = _run("县长刘同和赵彩云一同出席。")
+    assert "刘同" in persons and "刘同和" not in persons

@@ -23,6 +23,7 @@ from kg.extract.text import (
     FUNCTION_SURNAMES,
     alternation,
     is_cjk,
+    item_shape,
     left_extent,
     matches_at,
     name_shape,
@@ -157,6 +158,10 @@ def read_name(text: str, i: int, known: frozenset[str] = frozenset()) -> int | N
     if base == 1 and text[i : i + 1] not in single:
         return None
     short, long = i + base + 1, i + base + 2
+    if text[short : short + 1] == "和" and text[long : long + 1] in "、，,；;" \
+            and name_shape(text[i:short]):
+        # `甲乙和、`: 和 before a list's comma ends a given name (同和, 永和), it joins nothing
+        return long
     if _is_boundary_at(text, short) and name_shape(text[i:short]):
         # a two-character name unless the longer reading ends at a clear boundary
         if (
@@ -642,7 +647,7 @@ def _lists(
                 break
         if sum(_is_place(x) for x in items) * 2 >= len(items):
             continue  # `信阳、南阳、许昌等地`
-        good = [x for x in items if (name_shape(x) and not _is_place(x)) or x in known]
+        good = [x for x in items if (item_shape(x) and not _is_place(x)) or x in known]
         if len(good) < max(2, int(len(items) * 0.6 + 0.5)):
             continue
         if len(good) >= len(items) * 0.8:
@@ -664,7 +669,7 @@ def _comma_lists(
         return
     for m in _COMMA_LIST.finditer(text, sent.start, sent.end):
         items = re.split("[，,]", m.group(0))
-        if all((name_shape(x) and not _is_place(x)) or x in known for x in items):
+        if all((item_shape(x) and not _is_place(x)) or x in known for x in items):
             pos = m.start()
             for x in items:
                 person(pos, pos + len(x), "name-list")

@@ -76,6 +76,15 @@ def name_shape(name: str) -> bool:
     return title_at(name, 1) is None and title_at(name, 2) is None
 
 
+def item_shape(item: str) -> bool:
+    """A list item (parted from the next by 、 or ，) that has a person name's shape: as
+    `name_shape`, or a name and 和 (同和, 永和), as 和 can only end a given name there."""
+    return name_shape(item) or (
+        3 <= len(item) <= 4 and item[-1] == "和" and item[0] not in FUNCTION_SURNAMES
+        and name_shape(item[:-1])
+    )
+
+
 def matches_at(rx: re.Pattern[str], text: str, starts: Iterable[int]) -> Iterator[re.Match[str]]:
     """What `rx.finditer(text)` finds, for a pattern that never matches the empty string,
     given (in increasing order) every position where one of its matches may start: rx
