@@ -24,6 +24,7 @@ from typing import Any
 from urllib.parse import quote
 
 import pytest
+from conftest import headless_chrome
 from rdflib import RDF, RDFS, Graph, Literal
 from rdflib.namespace import FOAF, ORG, PROV, SKOS
 
@@ -318,26 +319,9 @@ def town_graph() -> Graph:
 
 
 @pytest.fixture(scope="module")
-def driver(chromium: str) -> Iterator[Any]:
-    driver_exe = shutil.which("chromedriver")
-    if driver_exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromedriver is missing (.ci/run installs it)")
-        pytest.skip("chromedriver is not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1200,900",
-              "--disable-background-networking", "--disable-component-update",
-              "--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND"):
-        opts.add_argument(a)
-    drv = webdriver.Chrome(service=Service(driver_exe), options=opts)
-    try:
+def driver() -> Iterator[Any]:
+    with headless_chrome("the graph.html tests", width=1200) as drv:
         yield drv
-    finally:
-        drv.quit()
 
 
 def _wait(drv: Any, cond: Any, timeout: float = 30) -> Any:

@@ -7,8 +7,6 @@ tests are skipped when chromium or its driver is missing, except under CI (CI=tr
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import socket
 import threading
 import time
@@ -20,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import headless_chrome
 
 from kg.serve import make_app, negotiate, open_explorer
 
@@ -301,26 +300,8 @@ def test_serve_negotiate_prefers_by_q() -> None:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    chromium = shutil.which("chromium") or shutil.which("chromium-browser")
-    driver_exe = shutil.which("chromedriver")
-    if chromium is None or driver_exe is None:
-        if os.environ.get("CI") == "true":
-            pytest.fail("chromium or chromedriver is missing (.ci/run installs them)")
-        pytest.skip("chromium or chromedriver is not installed")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = chromium
-    for a in ("--headless=new", "--no-sandbox", "--disable-gpu", "--window-size=1280,900",
-              "--disable-background-networking", "--disable-component-update",
-              "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE 127.0.0.1"):
-        opts.add_argument(a)
-    drv = webdriver.Chrome(service=Service(driver_exe), options=opts)
-    try:
+    with headless_chrome("the explorer tests", width=1280, loopback=True) as drv:
         yield drv
-    finally:
-        drv.quit()
 
 
 def _wait(drv: Any, cond: Any, timeout: float = 20) -> Any:
