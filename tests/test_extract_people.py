@@ -242,3 +242,16 @@ def test_people_given_name_ending_in_he_before_a_list_comma() -> None:
     # 和 between two names stays a conjunction
     persons, _ = _run("县长刘同和赵彩云一同出席。")
     assert "刘同" in persons and "刘同和" not in persons
+
+
+def test_people_list_item_that_opens_with_a_company_and_its_title() -> None:
+    # `董事长甲、某某发展总裁乙`: the second item is a company, its title and a name, so
+    # the first title is not shared with a name cut from the company's
+    persons, positions = _run("董事长欧阳明、双星发展总裁刘明亮陪同。")
+    assert persons == {"欧阳明", "刘明亮"}
+    assert ("刘明亮", "总裁", "双星发展") in positions
+    assert not any(p == "双星发" for p, _, _ in positions)
+    # a list of names after one title still shares it
+    persons, positions = _run("副主席欧阳明、刘明亮、赵彩云出席。")
+    assert {(p, r) for p, r, _ in positions} == {
+        ("欧阳明", "副主席"), ("刘明亮", "副主席"), ("赵彩云", "副主席")}

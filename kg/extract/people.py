@@ -703,6 +703,8 @@ def _name_run(
             or (not _is_boundary_at(text, e) and starts_with_place(text[s:e]))
         ):
             break  # `…、某军分区司令员`, `…、宣传组组长`: an organization, not a name
+        if names and not _is_boundary_at(text, e) and _title_ahead(text, e, end):
+            break  # `…、某某发展总裁乙`: a company and its title start the item, not a name
         if not names and _opens_noun(text, s) and not _is_boundary_at(text, e):
             break  # `常委班子成员`: a word, not a name
         names.append((s, e))
@@ -714,6 +716,16 @@ def _name_run(
             continue
         break
     return names
+
+
+def _title_ahead(text: str, i: int, end: int, reach: int = 10) -> bool:
+    """A title stands within `reach` characters of text[i], before the list item ends."""
+    for k in range(i, min(end, i + reach)):
+        if text[k] in "、，,。；;：:":
+            return False
+        if title_at(text, k) is not None:
+            return True
+    return False
 
 
 @cache
