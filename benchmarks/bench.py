@@ -329,8 +329,24 @@ def _timed(fn: Any, repeat: int = 5) -> tuple[float, float, int]:
     return statistics.median(times), max(times), rows
 
 
+def top_parameters(g: Any) -> dict[str, str]:
+    """Values for the named queries' parameters: the person with most posts (also the
+    `name` of mentions), the organization with most members."""
+    from kg.query import run
+
+    top = {
+        "person": "SELECT ?v WHERE { ?m org:member/rdfs:label ?v } GROUP BY ?v "
+                  "ORDER BY DESC(COUNT(?m)) ?v LIMIT 1",
+        "org": "SELECT ?v WHERE { ?m org:organization/rdfs:label ?v } GROUP BY ?v "
+               "ORDER BY DESC(COUNT(?m)) ?v LIMIT 1",
+    }
+    values = {k: str(next(iter(run(g, q)))[0]) for k, q in top.items()}  # type: ignore[index]
+    values["name"] = values["person"]
+    return values
+
+
 def bench_queries(out: Path, target: int) -> dict[str, Any]:
-    from kg.query import list_named, named, run
+    from kg.query import list_named, named
     from kg.store import keep_listings, open_graph
 
     store_dir = out / "store"
@@ -346,16 +362,7 @@ def bench_queries(out: Path, target: int) -> dict[str, Any]:
     g = open_graph(f"oxigraph:{big}")
     ran = open_graph(f"oxigraph:{big}")
     ran.store.listings = None  # type: ignore[attr-defined]  # every query evaluated
-    # parameters: the person with most posts, the organization with most members,
-    # mentions of that person
-    top = {
-        "person": "SELECT ?v WHERE { ?m org:member/rdfs:label ?v } GROUP BY ?v "
-                  "ORDER BY DESC(COUNT(?m)) ?v LIMIT 1",
-        "org": "SELECT ?v WHERE { ?m org:organization/rdfs:label ?v } GROUP BY ?v "
-               "ORDER BY DESC(COUNT(?m)) ?v LIMIT 1",
-    }
-    values = {k: str(next(iter(run(g, q)))[0]) for k, q in top.items()}  # type: ignore[index]
-    values["name"] = values["person"]
+    values = top_parameters(g)
     results = []
     for nq in list_named():
         params = {p: values.get(p, values["name"]) for p in nq.param_names}

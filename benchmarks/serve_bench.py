@@ -39,7 +39,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from bench import SAMPLES, SEEDS, _issues_graph, run_kg
+from bench import SAMPLES, SEEDS, _issues_graph, run_kg, top_parameters
 
 SEARCH_TARGET_MS = 100.0
 OPEN_TARGET_MS = 200.0
@@ -198,16 +198,9 @@ def bench_file(path: Path, work: Path, repeat: int) -> None:
 def _parameters(g: Any) -> dict[str, str]:
     """Values for the named queries' parameters: the person with most posts, the
     organization with most members, a role of that person."""
-    from kg.query import named, run
+    from kg.query import named
 
-    top = {
-        "person": "SELECT ?v WHERE { ?m org:member/rdfs:label ?v } GROUP BY ?v "
-                  "ORDER BY DESC(COUNT(?m)) ?v LIMIT 1",
-        "org": "SELECT ?v WHERE { ?m org:organization/rdfs:label ?v } GROUP BY ?v "
-               "ORDER BY DESC(COUNT(?m)) ?v LIMIT 1",
-    }
-    values = {k: str(next(iter(run(g, q)))[0]) for k, q in top.items()}  # type: ignore[index]
-    values["name"] = values["person"]
+    values = top_parameters(g)
     posts = named("positions", g, person=values["person"])
     values["role"] = str(posts[0]["role"]) if posts else "书记"
     return values

@@ -25,9 +25,13 @@ def _people(r: Resolved, name: str) -> list[Entity]:
     return [e for e in r.entities.values() if e.kind == "person" and e.label == name]
 
 
-def _org(r: Resolved, label: str) -> Entity:
-    [e] = [e for e in r.entities.values() if e.kind == "org" and e.label == label]
+def _entity(r: Resolved, kind: str, label: str) -> Entity:
+    [e] = [e for e in r.entities.values() if e.kind == kind and e.label == label]
     return e
+
+
+def _org(r: Resolved, label: str) -> Entity:
+    return _entity(r, "org", label)
 
 
 def test_identity_national_leader_named_by_two_cities_is_one_node(tmp_path: Path) -> None:
@@ -94,8 +98,7 @@ def test_hierarchy_city_named_only_through_its_bodies_gets_its_place(tmp_path: P
 
 
 def _place(r: Resolved, label: str) -> Entity:
-    [e] = [e for e in r.entities.values() if e.kind == "place" and e.label == label]
-    return e
+    return _entity(r, "place", label)
 
 
 def test_hierarchy_county_bureaus_listed_bare_share_the_county(tmp_path: Path) -> None:
