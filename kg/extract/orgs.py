@@ -439,22 +439,27 @@ _NOT_IN_ITEM = frozenset({"v", "vn", "a", "ad", "d", "m", "q", "r", "f"})
 
 _COMPANY_WORD = re.compile("企业|公司|车企|药企")
 _ITEM_SEP = re.compile(r"[、和及]")  # what joins the items of a company list
+_LIST_CLOSERS = frozenset("等家")  # (等, 7家) then a qualifier of two characters or none
 
 
 def _company_matches(text: str) -> list[re.Match[str]]:
     """_company_list() matches, looked for only just before the words it ends with (the
-    pattern is costly to try at every position of a page), and there only from the
+    pattern is costly to try at every position of a page), there only when 等 or 家
+    closes the list (three or five characters before the end of the word), and from the
     first item before a joiner on (every match has one, after an item of 2-8 characters)."""
     out: list[re.Match[str]] = []
     last = -1
     for w in _COMPANY_WORD.finditer(text):
+        end = w.end()
+        if not any(text[i] in _LIST_CLOSERS for i in (end - 3, end - 5) if i >= 0):
+            continue
         lo = max(last, w.start() - 80, 0)
-        joiner = _ITEM_SEP.search(text, lo, w.end())
+        joiner = _ITEM_SEP.search(text, lo, end)
         if joiner is None:
             continue
-        found = list(_company_list().finditer(text, max(lo, joiner.start() - 8), w.end()))
+        found = list(_company_list().finditer(text, max(lo, joiner.start() - 8), end))
         m = found[-1] if found else None
-        if m is not None and m.end() == w.end() and m.start() >= last:
+        if m is not None and m.end() == end and m.start() >= last:
             out.append(m)
             last = m.end()
     return out
