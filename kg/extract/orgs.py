@@ -539,12 +539,15 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     last_end = listed_end = -1
     parties = _parties().find(text)
     party_ends = [e for _, e, _, _ in parties]  # (the hits are ordered by their ends)
-    for m in _suffix_re().finditer(text):
-        s_end = m.end()
+    suffixes = lexicon.org_suffixes()
+    found = list(_suffix_re().finditer(text))
+    for m, after in zip(found, [*found[1:], None]):
+        (s_start, s_end), suffix = m.span(), m.group(0)
         nxt = text[s_end : s_end + 1]
-        if _breaks_at(text, s_end, m.group(0)):
+        if _breaks_at(text, s_end, suffix):
             continue
-        cont = _suffix_re().match(text, s_end) if nxt else None
+        # (the suffix starting where this one ends, if any, is the next one found)
+        cont = after if after is not None and after.start() == s_end else None
         if (
             cont
             and len(cont.group(0)) > 1
@@ -552,50 +555,50 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
             and not text.startswith("中心工作", s_end)
         ):
             continue  # a longer organization goes on (市人大机关 is read at 关)
-        floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
-        if floor <= last_end < m.start():
+        floor = floor_of[s_start] if s_start < len(floor_of) else 0
+        if floor <= last_end < s_start:
             # `市总工会联合团市委`: a verb after the previous organization ends this name
-            first = first_word(text[last_end : m.start()])
+            first = first_word(text[last_end:s_start])
             if len(first) > 1 and tag(first) == "v":
                 floor = last_end + len(first)
         start = left_extent(text, s_end, floor)
-        if start > m.start() or (start > 0 and text[start - 1] in OPEN_QUOTES):
+        if start > s_start or (start > 0 and text[start - 1] in OPEN_QUOTES):
             continue
-        if lexicon.org_suffixes().get(m.group(0)) == "firm":
-            start = _firm_start(text, start, m.start(), floor)
-            if _industry_only(text[start : m.start()]):  # 金麦提升科技: a brand read as a verb
+        suffix_kind = suffixes.get(suffix)
+        if suffix_kind == "firm":
+            start = _firm_start(text, start, s_start, floor)
+            if _industry_only(text[start:s_start]):  # 金麦提升科技: a brand read as a verb
                 start = left_extent(text, s_end, floor, verbs=False)
-                start = _firm_start(text, start, m.start(), floor)
+                start = _firm_start(text, start, s_start, floor)
         # `驻某县某市人大代表`: stationed in a place, members of another place's body
-        at = text.rfind("驻", start, m.start())
+        at = text.rfind("驻", start, s_start)
         while at >= 0 and starts_with_place(text[at:s_end]):
             at = text.rfind("驻", start, at)
-        k = _place_len(text, at + 1, m.start()) if at >= 0 else 0
+        k = _place_len(text, at + 1, s_start) if at >= 0 else 0
         if k and _anchored(text[at + 1 + k : s_end]):
             start = at + 1 + k
         # `贯彻落实省委`: before 省委/市委/县委 stands a place or a party, or nothing
-        level_body = m.group(0)[0] in _LEVELS
-        if level_body and start < m.start() and not _owner_before(text, start, m.start()):
-            start = m.start()
+        level_body = suffix[0] in _LEVELS
+        if level_body and start < s_start and not _owner_before(text, start, s_start):
+            start = s_start
         # `衷心希望某县考察团`: a delegation's name opens with its place
-        if lexicon.org_suffixes().get(m.group(0)) == "group" and not _anchored(text[start:s_end]):
-            start = next(
-                (i for i in range(start + 1, m.start()) if _anchored(text[i:s_end])), start
-            )
+        if suffix_kind == "group" and not _anchored(text[start:s_end]):
+            start = next((i for i in range(start + 1, s_start) if _anchored(text[i:s_end])), start)
         # `受省委宣传部委托`: a one-character verb or preposition before a level word
-        if start < m.start() and _anchored(text[start + 1 : s_end]):
+        if start < s_start and _anchored(text[start + 1 : s_end]):
             first = first_word(text[start:s_end])
             if len(first) == 1 and tag(first) in _LEAD_TAGS:
                 start += 1
         # `8月2日旗委`, `同日旗委`: the day of a date, not the start of a name (日照 is a city)
-        if 0 < start < m.start() and text[start] == "日" and text[start - 1] in _DAY_BEFORE:
+        if 0 < start < s_start and text[start] == "日" and text[start - 1] in _DAY_BEFORE:
             start += 0 if starts_with_place(text[start:s_end]) else 1
         # `某某九三学社某省委`: a caption's name run into the party that opens the body's
-        # (the parties' names found once in the article: those inside text[start:m.start()])
-        inside = parties[bisect_left(party_ends, start + 1) : bisect_right(party_ends, m.start())]
-        start += min((hs - start for hs, _, _, _ in inside if hs >= start), default=0)
+        # (the parties' names found once in the article: those inside text[start:s_start])
+        if parties:
+            inside = parties[bisect_left(party_ends, start + 1) : bisect_right(party_ends, s_start)]
+            start += min((hs - start for hs, _, _, _ in inside if hs >= start), default=0)
         # `19 个社区…中心`: a counted noun, not a name
-        while 0 < start < m.start() and text[start] in "个所家座名" and text[start - 1] in _COUNT:
+        while 0 < start < s_start and text[start] in "个所家座名" and text[start - 1] in _COUNT:
             start += 1
         name = text[start:s_end]
         if not _ORG_NAME.fullmatch(name):
@@ -608,10 +611,9 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         site = site and text[s_end + 1 : s_end + 2] != "信"
         for part in parts:
             sfx = _suffix_of(part)
+            kind = suffixes.get(sfx, "")
             listed = pos > 0 and text[pos - 1] == "、" and listed_end == pos - 1
-            listed = listed and lexicon.org_suffixes().get(sfx) == "gov"
-            if _valid(part, sfx, listed):
-                kind = lexicon.org_suffixes().get(sfx, "")
+            if _valid(part, sfx, listed and kind == "gov"):
                 if site and pos + len(part) == s_end:
                     part, kind = part + "网", "media"
                 out.append(Mention(pos, pos + len(part), part, "org", "org-suffix", kind=kind))
@@ -622,7 +624,7 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     extra = [
         *credited_media(text),
         *place_media(text),
-        *democratic_parties(text),
+        *democratic_parties(text, parties),
         *party_centre(text),
         *brand_names(text, floor_of),
     ]
@@ -775,11 +777,12 @@ def _parties() -> Matcher[str]:
 _MEMBER_WORDS = ("社员", "盟员", "党员", "会员", "成员", "中央委员会")
 
 
-def democratic_parties(text: str) -> list[Mention]:
+def democratic_parties(text: str, hits: list[tuple[int, int, str, str]]) -> list[Mention]:
     """A democratic party named on its own (九三学社社员, 民盟、民建): its local committees
-    (民盟某市委) are read by the suffix grammar."""
+    (民盟某市委) are read by the suffix grammar. `hits`: `_parties().find(text)`, which
+    the suffix grammar looks at too."""
     out = []
-    for s, e, word, _ in _parties().find(text):
+    for s, e, word, _ in hits:
         nxt = text[e : e + 1]
         if (nxt and is_cjk(nxt) and not text.startswith(_MEMBER_WORDS, e)) or (
             s > 0 and is_cjk(text[s - 1]) and not _word_ends_at(text, max(0, s - 2), s)
