@@ -402,9 +402,9 @@ def write_outputs(
     result: BuildResult, out_dir: Path, formats: Sequence[str] = ("ttl",)
 ) -> tuple[list[Path], dict[str, int]]:
     """Write OUT/graph.<format> for each format, then OUT/graph.html; returns the files
-    written and the counts (pages, articles, persons, ...). Turtle is written by
-    pyoxigraph and HTML drawn from the resolved graph's triples as plain text (no rdflib
-    terms, no copy of the graph); other formats go through kg.export and an rdflib.Graph."""
+    written and the counts (pages, articles, persons, ...). Turtle and HTML are made from
+    the resolved graph's triples as plain text (no rdflib or pyoxigraph terms, no copy of
+    the graph); other formats go through kg.export and an rdflib.Graph."""
     clock = _Clock()
     html = out_dir / "graph.html"
     # the page is drawn in a child process while this one writes the graph files; all
@@ -418,7 +418,7 @@ def write_outputs(
             for fmt in formats:
                 if fmt == "ttl":  # streamed to the file as it is made
                     path = out_dir / "graph.ttl"
-                    staged.write_with(path, lambda f: write_turtle(quads(result.resolved), f))
+                    staged.write_with(path, lambda f: write_turtle(result.resolved, f))
                 else:
                     from kg.export import serialize
 

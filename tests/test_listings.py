@@ -17,7 +17,7 @@ from kg.cli import cli
 from kg.listings import FILE, Listings, write
 from kg.pipeline import build_graph, warm
 from kg.query import get_named, list_named, load, named
-from kg.rdf import quads, turtle
+from kg.rdf import turtle
 
 pyoxigraph = pytest.importorskip("pyoxigraph")
 
@@ -31,7 +31,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Graph]:
     warm()
     root = tmp_path_factory.mktemp("store") / "s"
     r = build_graph(PAGES, store=f"oxigraph:{root}")
-    return root, Graph().parse(data=turtle(quads(r.resolved)), format="turtle")
+    return root, Graph().parse(data=turtle(r.resolved), format="turtle")
 
 
 def _without_listings(g: Graph) -> Graph:

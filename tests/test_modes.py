@@ -32,7 +32,7 @@ from kg.pipeline import (
     warm,
 )
 from kg.query import list_named, load, named
-from kg.rdf import quads, to_graph, turtle
+from kg.rdf import PREFIXES, quads, to_graph, turtle
 from kg.resolve import Fragment, Resolved
 from kg.store import StoreError
 from kg.units import Unit, read_unit, sniff_encoding, split_text, units
@@ -48,7 +48,7 @@ def _warm() -> None:
 
 
 def _ttl(r: BuildResult) -> bytes:
-    return turtle(quads(r.resolved))
+    return turtle(r.resolved)
 
 
 def _in_memory_reference(paths: list[Path]) -> Graph:
@@ -293,15 +293,44 @@ def test_modes_resolution_streams_pages_one_at_a_time(monkeypatch: pytest.Monkey
     assert isomorphic(r.graph, expected)
 
 
-def test_modes_streamed_turtle_drops_only_the_writers_own_prefix_lines() -> None:
+def test_modes_turtle_is_what_pyoxigraph_writes() -> None:
+    """kg.rdf writes the Turtle itself: byte for byte what pyoxigraph's serializer makes
+    of the same triples, strings holding every character Turtle escapes included."""
     import io
 
-    from kg.rdf import _AfterPrefixLines
+    import pyoxigraph as ox
 
-    raw = b"@prefix b: <urn:b#> .\n@prefix a: <urn:a#> .\n<urn:s> a:p \"@prefix \" .\n"
-    for size in (1, 2, 7, 9, len(raw)):
-        out = io.BytesIO()
-        writer = _AfterPrefixLines(out)
-        for i in range(0, len(raw), size):
-            writer.write(raw[i : i + size])
-        assert out.getvalue() == b"<urn:s> a:p \"@prefix \" .\n", size
+    from kg.entities import ArticleInfo, Entity, Membership
+
+    odd = "".join(map(chr, range(0x20))) + '"\\\x7f\u2028 @prefix 引号“”'
+    arts = {
+        "article/a-1": ArticleInfo("article/a-1", "a.txt", 0, "标题" + odd, "2023-05-01",
+                                   "漯河市", "https://example.org/a?x=1&y=2", "某报"),
+        "article/a-2": ArticleInfo("article/a-2", "a.txt", 1, None, "2023-05", None),
+        "article/a-3": ArticleInfo("article/a-3", "b.txt", 0, None, "五月三日", None),
+    }
+    person = Entity("person", "person/张三", "张三", alts={"张 三", odd}, count=3,
+                    articles=set(arts), notes={"same-city"})
+    org = Entity("org", "org/市委", "市委", alts={"市委员会"}, count=1,
+                 articles={"article/a-1"}, parents={"org/省委"}, sites={"place/411100"})
+    place = Entity("place", "place/411100", "漯河市", count=2, level="city", code="411100",
+                   articles={"article/a-2"}, parents={"place/410000"})
+    program = Entity("program", "program/五星支部", "五星支部", alts={"“五星”支部"},
+                     runners={"org/市委"}, where={"place/411100"}, articles={"article/a-3"})
+    member = Membership("membership/张三/书记/市委", "person/张三", "书记", "org/市委",
+                        "市委书记张三" + odd, 0, 6, "title-chain", "article/a-1",
+                        articles={"article/a-1", "article/a-2"}, first="2023", last="2023-05-01")
+    res = Resolved({e.key: e for e in (person, org, place, program)},
+                   {member.key: member}, arts, {"书记", "副 市长"})
+    expected = io.BytesIO()
+    ox.serialize(quads(res), expected, format=ox.RdfFormat.TURTLE, prefixes=PREFIXES)
+    body = b"".join(line for line in io.BytesIO(expected.getvalue())
+                    if not line.startswith(b"@prefix "))
+    header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
+    ours = turtle(res)
+    assert ours == header.encode() + b"\n" + body
+    for term in (b'"\\u0000\\u0001', b'\\b\\t\\n\\u000B\\f\\r', b'\\"\\\\\\u007F',
+                 b"kgo:articleCount 2", b'"2023-05"^^xsd:gYearMonth', b"^^xsd:anyURI",
+                 '"漯河市"@zh'.encode(), "<https://w3id.org/kg-zh/id/person/张三> a".encode()):
+        assert term in ours, term  # every kind of term was compared
+    assert len(Graph().parse(data=ours, format="turtle")) == sum(1 for _ in quads(res))
