@@ -46,7 +46,7 @@ from kg.io import (
 )
 from kg.matcher import Matcher
 from kg.model import Extraction, Mention, Page
-from kg.rdf import quads, text_triples, to_graph, write_turtle
+from kg.rdf import quads, to_graph, write_turtle
 from kg.resolve import Resolved
 from kg.segment import split_articles
 from kg.store import (
@@ -402,9 +402,10 @@ def write_outputs(
     result: BuildResult, out_dir: Path, formats: Sequence[str] = ("ttl",)
 ) -> tuple[list[Path], dict[str, int]]:
     """Write OUT/graph.<format> for each format, then OUT/graph.html; returns the files
-    written and the counts (pages, articles, persons, ...). Turtle and HTML are made from
-    the resolved graph's triples as plain text (no rdflib or pyoxigraph terms, no copy of
-    the graph); other formats go through kg.export and an rdflib.Graph."""
+    written and the counts (pages, articles, persons, ...). Turtle is written from the
+    resolved graph's triples as plain text (no rdflib or pyoxigraph terms, no copy of the
+    graph) and HTML drawn from the resolved graph itself; other formats go through
+    kg.export and an rdflib.Graph."""
     clock = _Clock()
     html = out_dir / "graph.html"
     # the page is drawn in a child process while this one writes the graph files; all
@@ -438,9 +439,9 @@ def write_outputs(
 
 def _draw(res: Resolved) -> bytes:
     """graph.html of a resolved graph."""
-    from kg.render import to_html
+    from kg.render import resolved_network, to_html
 
-    return to_html(text_triples(res)).encode("utf-8")
+    return to_html(resolved_network(res)).encode("utf-8")
 
 
 def counts(res: Resolved) -> dict[str, int]:

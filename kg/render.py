@@ -17,7 +17,7 @@ from __future__ import annotations
 import json
 import math
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING, Any, Union
@@ -29,6 +29,8 @@ from kg.viz import fill_page
 if TYPE_CHECKING:
     import networkx as nx
     from rdflib import Graph
+
+    from kg.resolve import Resolved
 
 
 @dataclass(frozen=True)
@@ -105,6 +107,12 @@ _RELATIONS = (
     (_ORG + "hasSite", "site"),
     (_KGO + "runBy", "runby"),
 )
+# the fields of a resolved entity (kg.entities) that kg.rdf writes as those relations
+_LINKS = {
+    "org": (("parents", _ORG + "subOrganizationOf"), ("sites", _SDO + "location")),
+    "place": (("parents", _SDO + "containedInPlace"),),
+    "program": (("runners", _KGO + "runBy"), ("where", _SDO + "location")),
+}
 
 
 def parse_types(text: str | Iterable[str]) -> tuple[str, ...]:
@@ -234,9 +242,14 @@ def _year(date: str) -> int | None:
     return int(date[:4]) if date[:4].isdigit() and date[4:5] in ("", "-") else None
 
 
-def _years(arts: Mapping[str, Mapping[str, str]], ids: Iterable[str]) -> list[int]:
-    """The distinct years of the articles `ids`, sorted."""
-    return sorted({y for a in ids if (y := _year(arts.get(a, {}).get("d", ""))) is not None})
+def _article_years(arts: Mapping[str, Mapping[str, str]]) -> dict[str, int]:
+    """Article -> the year it is dated in, for the articles whose date has one."""
+    return {a: y for a, info in arts.items() if (y := _year(info.get("d", ""))) is not None}
+
+
+def _years(years: Mapping[str, int], ids: Iterable[str]) -> list[int]:
+    """The distinct years of the articles `ids` (by `_article_years`), sorted."""
+    return sorted({years[a] for a in ids if a in years})
 
 
 def _article_label(info: Mapping[str, str], iri: str) -> str:
@@ -328,6 +341,27 @@ def to_networkx(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> nx.
     return out
 
 
+# an entity: (IRI, kind, label, other names, level shown, division code or None,
+# mention count or None, the articles it comes from)
+_Entity = tuple[str, str, str, list[str], str, str | None, int | None, Iterable[str]]
+# a post: (person, organization or "", role, evidence, articles, first seen, last seen)
+_Post = tuple[str, str, str, str, Iterable[str], str, str]
+
+
+@dataclass(frozen=True)
+class _Read:
+    """What a network is made of, read from triples (`to_network`) or from a resolved
+    graph (`resolved_network`): articles (IRI -> headline, file, date), entities in IRI
+    order, posts in the order of their memberships' IRIs, the (subject, object) pairs of
+    each relation drawn, in the order of _RELATIONS, and any entity's label."""
+
+    articles: dict[str, dict[str, str]]
+    entities: Iterable[_Entity]
+    posts: Iterable[_Post]
+    pairs: list[tuple[str, set[tuple[str, str]]]]
+    label: Callable[[str], str]
+
+
 def to_network(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> Network:
     """Entities of `types` (of an rdflib.Graph, or of any triples) as nodes carrying
     what the page shows about them (kind, label, aliases, positions, evidence,
@@ -336,65 +370,145 @@ def to_network(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> Netw
     The graph attribute `articles` maps article IRIs to headline, file and date."""
     wanted = set(parse_types(types))
     idx = _index(g)
-    arts = _articles(idx)
-    out = Network(articles=arts)
-    memberships = []
+    relations = list(_RELATIONS)
+    if "article" in wanted:
+        relations.append((_SDO_mentions, "mentions"))
+    pairs = [(kind, {(s, o) for s in idx for o in idx[s].get(pred, ())})
+             for pred, kind in relations]
+    return _network(wanted, _Read(_articles(idx), _entities(idx), _posts(idx), pairs,
+                                  lambda s: _labels(idx, s)[0]))
+
+
+def resolved_network(res: Resolved, types: Sequence[str] = DEFAULT_TYPES) -> Network:
+    """`to_network` of the graph kg.rdf makes of `res`, read off `res` itself: a build
+    draws its page without making the graph's triples (tests compare the two)."""
+    from kg.entities import slug
+
+    wanted = set(parse_types(types))
+    data = vocab.DATA_IRI
+    arts = {data + a.key: {k: v for k, v in (("h", a.title or ""), ("f", a.source),
+                                             ("d", a.date or "")) if v}
+            for a in sorted(res.articles.values(), key=lambda a: a.key)}
+    things: list[tuple[str, Any]] = [(data + e.key, e) for e in res.entities.values()
+                                     if e.kind in ("person", "org", "program", "place")]
+    things += [(a, None) for a in arts]
+    entities: list[_Entity] = []
+    for s, e in sorted(things, key=lambda t: t[0]):
+        if e is None:
+            entities.append((s, "article", "", [], "", None, None, ()))
+            continue
+        place = e.kind == "place"
+        cls = vocab.PLACE_CLASS_NAMES.get(e.level) if place else None
+        entities.append((s, e.kind, e.label, sorted(e.alts - {e.label}),
+                         _PLACE_LEVELS.get(cls, "") if cls else "",
+                         e.code if place and e.code else None,
+                         e.count if e.count >= 0 else None, [data + a for a in e.articles]))
+    posts: list[_Post] = []
+    for m in sorted(res.memberships.values(), key=lambda m: m.key):
+        role = (m.role if m.role in res.roles else "") or slug(m.role)
+        first, last = (m.first, m.last) if m.first and m.last else ("", "")
+        posts.append((data + m.person, data + m.org if m.org else "", role, m.evidence,
+                      [data + a for a in m.articles], first, last))
+    # the relations as kg.rdf writes them: predicate -> (subject, object) pairs
+    links: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for e in res.entities.values():
+        s = data + e.key
+        for attr, pred in _LINKS.get(e.kind, ()):
+            links[pred].update((s, data + o) for o in getattr(e, attr))
+        if "article" in wanted:
+            links[_SDO_mentions].update((data + a, s) for a in e.articles)
+    pairs = [(kind, links[pred]) for pred, kind in _RELATIONS]
+    if "article" in wanted:
+        pairs.append(("mentions", links[_SDO_mentions]))
+
+    def label(s: str) -> str:
+        e = res.entities.get(s[len(data):]) if s.startswith(data) else None
+        return e.label if e is not None else s.rsplit("/", 1)[-1]
+
+    return _network(wanted, _Read(arts, entities, posts, pairs, label))
+
+
+def _entities(idx: _Index) -> Iterator[_Entity]:
+    """The typed entities of an index (and its articles), in IRI order."""
     for s in sorted(idx):
         props = idx[s]
         if s.startswith("_:") or _RDF_type not in props:
             continue
-        if _ORG_Membership in props[_RDF_type]:
-            memberships.append(s)
         kind = _kind(props[_RDF_type])
-        if kind is None or kind not in wanted:
+        if kind is None:
+            continue
+        if kind == "article":
+            yield s, kind, "", [], "", None, None, ()
+            continue
+        label, alts = _labels(idx, s)
+        level = sorted(_LEVEL_OF[c] for c in props[_RDF_type] if c in _LEVEL_OF)
+        code = _one(idx, s, _KGO_divisionCode) if props.get(_KGO_divisionCode) else None
+        counts = props.get(_KGO_mentionCount, ())
+        n = max(map(int, counts)) if counts and all(c.isdigit() for c in counts) else None
+        yield (s, kind, label, alts, level[0] if level else "", code, n,
+               props.get(_PROV_wasDerivedFrom, ()))
+
+
+def _posts(idx: _Index) -> Iterator[_Post]:
+    """The memberships of an index that name a person, in IRI order."""
+    for m in sorted(idx):
+        props = idx[m]
+        if m.startswith("_:") or _ORG_Membership not in props.get(_RDF_type, ()):
+            continue
+        persons, orgs = sorted(props.get(_ORG_member, ())), sorted(props.get(_ORG_organization, ()))
+        if not persons:
+            continue
+        r = min(props.get(_ORG_role, ()), default=None)
+        role = (_one(idx, r, _RDFS_label) or r.rsplit("/", 1)[-1]) if r is not None else ""
+        yield (persons[0], orgs[0] if orgs else "", role, _one(idx, m, _KGO_evidence),
+               props.get(_PROV_wasDerivedFrom, ()), _one(idx, m, _KGO_firstSeen),
+               _one(idx, m, _KGO_lastSeen))
+
+
+def _network(wanted: set[str], read: _Read) -> Network:
+    """The network of what was read: the entities of the `wanted` kinds, their posts and
+    their relations."""
+    arts = read.articles
+    years_of = _article_years(arts)
+    out = Network(articles=arts)
+    for s, kind, label, alts, level, code, count, sources in read.entities:
+        if kind not in wanted:
             continue
         if kind == "article":
             out.add_node(s, kind=kind, label=_article_label(arts.get(s, {}), s),
                          alts=[], facts={"art": s})
             continue
-        label, alts = _labels(idx, s)
         facts: dict[str, Any] = {}
-        level = sorted(_LEVEL_OF[c] for c in props[_RDF_type] if c in _LEVEL_OF)
         if level:
-            facts["lvl"] = level[0]
-        if props.get(_KGO_divisionCode):
-            facts["code"] = _one(idx, s, _KGO_divisionCode)
-        counts = props.get(_KGO_mentionCount, ())
-        if counts and all(c.isdigit() for c in counts):
-            facts["n"] = max(map(int, counts))
-        src = sorted({a for a in props.get(_PROV_wasDerivedFrom, ()) if a in arts})
+            facts["lvl"] = level
+        if code is not None:
+            facts["code"] = code
+        if count is not None:
+            facts["n"] = count
+        src = sorted({a for a in sources if a in arts})
         if src:
             facts["arts"] = src
-            if years := _years(arts, src):
+            if years := _years(years_of, src):
                 facts["y"] = years  # for the page's year filter
         out.add_node(s, kind=kind, label=label, alts=alts, facts=facts)
 
     # memberships: facts on both ends, one edge per (person, organization)
     roles: dict[tuple[str, str], list[tuple[str, str, list[str]]]] = defaultdict(list)
     spans: dict[tuple[str, str], list[int]] = {}  # (person, org) -> years of their posts
-    for m in memberships:
-        props = idx[m]
-        persons, orgs = sorted(props.get(_ORG_member, ())), sorted(props.get(_ORG_organization, ()))
-        if not persons:
-            continue
-        ps, os_ = persons[0], (orgs[0] if orgs else "")
-        r = min(props.get(_ORG_role, ()), default=None)
-        role = (_one(idx, r, _RDFS_label) or r.rsplit("/", 1)[-1]) if r is not None else ""
-        ev = _one(idx, m, _KGO_evidence)
-        src = sorted({a for a in props.get(_PROV_wasDerivedFrom, ()) if a in arts})
-        org_label = _labels(idx, os_)[0] if os_ else ""
-        first, last = _one(idx, m, _KGO_firstSeen), _one(idx, m, _KGO_lastSeen)
+    for ps, os_, role, ev, sources, first, last in read.posts:
+        src = sorted({a for a in sources if a in arts})
+        org_label = read.label(os_) if os_ else ""
         if ps in out:
             out.nodes[ps]["facts"].setdefault("pos", []).append(
                 [role, os_, org_label, ev, src, first, last])
         if os_ in out:
             out.nodes[os_]["facts"].setdefault("mem", []).append(
-                [ps, _labels(idx, ps)[0], role, ev, src, first, last])
+                [ps, read.label(ps), role, ev, src, first, last])
         if ps in out and os_ in out:
             roles[(ps, os_)].append((role, ev, src))
-            spans.setdefault((ps, os_), []).extend(_years(arts, src))
-    for n in out.nodes:  # a person's posts in time order (undated ones last)
-        pos = out.nodes[n]["facts"].get("pos")
+            spans.setdefault((ps, os_), []).extend(_years(years_of, src))
+    for node in out.nodes.values():  # a person's posts in time order (undated ones last)
+        pos = node["facts"].get("pos")
         if pos:
             pos.sort(key=lambda p: (not p[5], p[5], p[6], p[0], p[2], p[1]))
     for (ps, os_), held in sorted(roles.items()):
@@ -403,11 +517,7 @@ def to_network(g: Graph | Triples, types: Sequence[str] = DEFAULT_TYPES) -> Netw
         if years := sorted(set(spans.get((ps, os_), ()))):
             facts["y"] = years
         out.add_edge(ps, os_, kind="member", label="、".join(names), facts=facts)
-    relations = list(_RELATIONS)
-    if "article" in wanted:
-        relations.append((_SDO_mentions, "mentions"))
-    for pred, kind in relations:
-        pairs = {(s, o) for s in idx for o in idx[s].get(pred, ())}
+    for kind, pairs in read.pairs:
         for a, b in sorted(pairs):
             if a in out and b in out and a != b:
                 out.add_edge(a, b, kind=kind, label=EDGE_KIND[kind].zh, facts={})
@@ -668,7 +778,12 @@ def overview(nxg: Net, max_nodes: int, keep: Iterable[str] = ()) -> list[str]:
     """The entities a page draws first, sorted: `keep` (the focus), then the most
     connected, at most `max_nodes` in all, each tied to another one drawn (an entity whose
     neighbours are all left out would float alone)."""
-    adj = _neighbours(nxg)
+    return _overview(nxg, _neighbours(nxg), max_nodes, keep)
+
+
+def _overview(nxg: Net, adj: Mapping[str, Sequence[str]], max_nodes: int,
+              keep: Iterable[str]) -> list[str]:
+    """`overview` of a network whose adjacency (`_neighbours`) is known already."""
     pinned = sorted(set(keep))
     ranked = sorted((n for n in nxg.nodes if adj[n] and n not in pinned),
                     key=lambda n: (-len(adj[n]), nxg.nodes[n]["label"], n))
@@ -688,15 +803,16 @@ def _round(v: float) -> float:
 
 
 @gc_paused()
-def to_html(g: Graph | Triples, *, focus: str | None = None, depth: int = 2,
+def to_html(g: Graph | Triples | Network, *, focus: str | None = None, depth: int = 2,
             types: Sequence[str] = DEFAULT_TYPES, max_nodes: int = DEFAULT_MAX_NODES,
             title: str | None = None) -> str:
     """A self-contained HTML page of `g`, an rdflib.Graph or its triples (or of the part
-    of it within `depth` hops of the entity named `focus`), restricted to `types`. Every
-    entity is in the page and found by its search; the page draws first the focus and the
+    of it within `depth` hops of the entity named `focus`), restricted to `types`; or of
+    a network made already (`resolved_network`: its types chosen then). Every entity is
+    in the page and found by its search; the page draws first the focus and the
     `max_nodes` most connected entities, and the rest when they are opened.
     Raises LookupError when `focus` names no entity (or too many)."""
-    nxg: Net = to_network(g, types)
+    nxg: Net = g if isinstance(g, Network) else to_network(g, types)
     total = len(nxg)
     focus_ids: list[str] = []
     if focus is not None:
@@ -720,7 +836,7 @@ def _page(nxg: Net, focus_ids: Sequence[str], heading: str, max_nodes: int,
     arts: Mapping[str, Mapping[str, str]] = nxg.graph.get("articles", {})
     order = sorted(nxg.nodes)
     ix = {n: i for i, n in enumerate(order)}
-    first = overview(nxg, max_nodes, keep=focus_ids)
+    first = _overview(nxg, adj, max_nodes, focus_ids)
     pos = layout(nxg.subgraph(first), roots=focus_ids)
 
     used: set[str] = set()

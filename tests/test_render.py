@@ -521,3 +521,62 @@ def test_render_heading_from_a_hostile_focus_is_text() -> None:
     assert "<img" not in page and "alert(1)</script>" not in page
     assert _elements(page).text["title"].strip() == f"kg · 机构{EVIL_SCRIPT} (1 层 hops)"
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def _odd_resolved() -> Any:
+    """A resolved graph with the corners of kg.rdf's contract: an alias equal to the
+    label, a post with no organization, one with no dates, one of an organization never
+    seen, an entity of an unregistered article, a place of a level without a class."""
+    from kg.entities import ArticleInfo, Entity, Membership
+    from kg.resolve import Resolved
+
+    arts = {"article/a-1": ArticleInfo("article/a-1", "p/a.txt", 0, "标题", "2023-05-01", None),
+            "article/a-2": ArticleInfo("article/a-2", "p/a.txt", 1, None, "五月三日", None),
+            "article/b-1": ArticleInfo("article/b-1", "", 0, None, None, None, site="某报")}
+    ents = [
+        Entity("person", "person/张三", "张三", alts={"张三", "张 三"}, count=2,
+               articles={"article/a-1", "article/a-9"}),
+        Entity("person", "person/李四", "李四", articles={"article/b-1"}, notes={"rule"}),
+        Entity("org", "org/市委", "市委", alts={"中共市委"}, articles={"article/a-2"},
+               parents={"org/省委", "org/市委"}, sites={"place/411100"}),
+        Entity("org", "org/省委", "省委", articles={"article/a-1"}),
+        Entity("place", "place/411100", "漯河市", level="city", code="411100",
+               articles={"article/a-1"}, parents={"place/410000"}),
+        Entity("place", "place/410000", "河南省", level="province", code="410000"),
+        Entity("place", "place/漯河/某地", "某地", level="landmark", articles={"article/a-2"},
+               parents={"place/411100"}),
+        Entity("program", "program/五星支部", "五星支部", runners={"org/市委"},
+               where={"place/411100"}, articles={"article/a-1", "article/b-1"}),
+    ]
+    posts = [
+        Membership("membership/张三/书记/市委", "person/张三", "书记", "org/市委", "市委书记张三",
+                   0, 6, "r", "article/a-1", {"article/a-1", "article/a-2"}, "2023-05-01",
+                   "2023-05-01"),
+        Membership("membership/张三/常委/市委", "person/张三", "常委", "org/市委", "常委张三",
+                   0, 4, "r", "article/a-2", {"article/a-2"}),
+        Membership("membership/李四/记者/-", "person/李四", "记者", None, "记者李四", 0, 4, "r",
+                   "article/b-1", {"article/b-1"}, "2022", "2022"),
+        Membership("membership/李四/主任/某办", "person/李四", "主任", "org/某办", "某办主任李四",
+                   0, 6, "r", "article/b-1", {"article/b-1"}),
+    ]
+    return Resolved({e.key: e for e in ents}, {m.key: m for m in posts}, arts,
+                    {"书记", "常委", "记者", "主任"})
+
+
+@pytest.mark.parametrize("types", [DEFAULT_TYPES, ("person",), ("org", "article"),
+                                   tuple(k.key for k in KINDS)])
+def test_render_resolved_network_is_the_network_of_its_triples(types: tuple[str, ...]) -> None:
+    """A build draws its page from the resolved graph, not from its triples: the same
+    nodes, attributes and edges in the same order as a graph read back."""
+    from kg.pipeline import build_graph
+    from kg.rdf import text_triples
+    from kg.render import resolved_network, to_network
+
+    data = Path(__file__).parent / "data"
+    built = build_graph(sorted(data.glob("perf_*.txt"))).resolved
+    for res in (built, _odd_resolved()):
+        ours, theirs = resolved_network(res, types), to_network(text_triples(res), types)
+        assert list(ours.nodes(data=True)) == list(theirs.nodes(data=True))
+        assert ours.edges(data=True) == theirs.edges(data=True)
+        assert ours.graph == theirs.graph
+        assert len(ours) >= 2
