@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -225,7 +225,8 @@ class _Article:
         self.county = _article_county(ex, city)
         self.province = _province_of(city) or _article_province(ex)
         self.persons = {m.name for m in ex.mentions if m.label == "person"}
-        self.listed = _listed_names(ex, self.persons)
+        self._cleaned: dict[str, str] = {}
+        self.listed = _listed_names(ex, self.clean)
         self.owners = {m.name for m in ex.mentions if m.label == "org" and len(m.name) > 1}
         # key -> [kind, label, count, names, level, code], in the order first touched
         self.parts: dict[str, list[Any]] = {}
@@ -239,8 +240,16 @@ class _Article:
         part[2] += count
         return part
 
+    def clean(self, name: str) -> str:
+        """hierarchy.clean_name of an organization's name in this article (worked out
+        once per name: an article writes its bodies again and again)."""
+        cleaned = self._cleaned.get(name)
+        if cleaned is None:
+            cleaned = self._cleaned[name] = hierarchy.clean_name(name, self.persons)
+        return cleaned
+
     def org(self, name: str) -> str | None:
-        written = hierarchy.clean_name(name, self.persons)
+        written = self.clean(name)
         if not written:
             return None  # words of the report around a person, no body
         name = self.listed.get(written, written)
@@ -432,16 +441,17 @@ def _article_county(ex: Extraction, city: str | None) -> str | None:
     return names.pop() if len(names) == 1 else None
 
 
-def _listed_names(ex: Extraction, persons: set[str]) -> dict[str, str]:
+def _listed_names(ex: Extraction, clean: Callable[[str], str]) -> dict[str, str]:
     """Departments an article writes bare in a list after a body of a place, with the
-    full names they share its place by (区发改委、财政局、商务局: 财政局 -> 区财政局)."""
+    full names they share its place by (区发改委、财政局、商务局: 财政局 -> 区财政局);
+    names as `clean` (hierarchy.clean_name) gives them."""
     text = ex.article.text
     orgs = sorted((m for m in ex.mentions if m.label == "org"), key=lambda m: m.start)
     out: dict[str, str] = {}
     before: str | None = None
     end = -1
     for m in orgs:
-        name = hierarchy.clean_name(m.name, persons)
+        name = clean(m.name)
         if before is not None and text[end:m.start] == "、" and name:
             full = hierarchy.listed_name(before, name)
             if full is not None:
