@@ -15,7 +15,9 @@ Run by kg.resolve.merge once every article is folded in:
 - a committee's departments sit under the committee (X市委组织部 -> X市委), a
   government's departments under the government (X市财政局 -> X市政府), the working
   bodies of a people's congress standing committee or a CPPCC under it, a company's
-  party committee or board under the company, when the pages name the body above.
+  party committee or board under the company, when the pages name the body above; a
+  bureau (局) under its government even when they do not (the government's node is
+  made then, located where the bureau is).
 """
 
 from __future__ import annotations
@@ -366,6 +368,7 @@ def place_bodies(
     country = next((e.key for e in entities.values()
                     if e.kind == "place" and e.level == "country" and e.label == "中国"), None)
 
+    later: list[tuple[Entity, tuple[str, str]]] = []
     for key in list(entities):
         e = entities[key]
         if e.kind != "org":
@@ -408,10 +411,25 @@ def place_bodies(
         if e.parents:
             continue
         parent = _parent_name(label, prefix)
-        # the body above is linked when the pages name it: one they never name would
-        # be a body read from no text
         pkey = by_normal.get(parent) if parent else None
-        if pkey is not None and pkey != key:
+        gov = d.name + "政府"  # 清徐经济局: the government of 清徐县
+        if pkey is None and parent == prefix + "政府" and label.endswith("局"):
+            # a bureau (局) is always a department of its division's government, so
+            # the government stands above it even when no page names it (县财政局,
+            # completed to 某县财政局, with no 县政府 on the page); other bodies are
+            # linked only to a body the pages name: 委 and 办 may be the party's
+            pkey = by_normal.get(gov)
+            if pkey is None:
+                pkey = by_normal[gov] = org_identity(f"org/{slug(gov)}", gov)
+                entities[pkey] = Entity("org", pkey, gov, articles=set(e.articles),
+                                        sites=set(e.sites))
+        if pkey is None and parent is not None:
+            later.append((e, (parent, gov)))  # a government made for a bureau further on
+        elif pkey is not None and pkey != key:
+            e.parents.add(pkey)
+    for e, names in later:
+        pkey = next((by_normal[n] for n in names if n in by_normal), None)
+        if pkey is not None and pkey != e.key:
             e.parents.add(pkey)
 
 

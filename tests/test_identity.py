@@ -117,6 +117,20 @@ def test_hierarchy_county_bureaus_listed_bare_share_the_county(tmp_path: Path) -
     assert _org(r, "新野县政府办").parents == {government.key}
 
 
+def test_hierarchy_bureau_stands_under_a_government_no_page_names(tmp_path: Path) -> None:
+    r = _build(
+        tmp_path,
+        "本报讯 5月6日，新野县财政局召开全县预算工作会议，县发改委负责同志参加。\n",
+    )
+    bureau = _org(r, "新野县财政局")
+    [government] = [r.entities[p] for p in bureau.parents]
+    assert government.label == "新野县政府"  # made from the structure, not the text
+    assert government.sites == bureau.sites == {_place(r, "新野县").key}
+    assert government.articles == bureau.articles
+    # a 委 may be the party's: it makes no government, but stands under the one made
+    assert _org(r, "新野县发改委").parents == {government.key}
+
+
 def test_hierarchy_relative_names_of_regions_and_provinces(tmp_path: Path) -> None:
     r = _build(
         tmp_path,
