@@ -228,6 +228,7 @@ class _Article:
         self._cleaned: dict[str, str] = {}
         self.listed = _listed_names(ex, self.clean)
         self.owners = {m.name for m in ex.mentions if m.label == "org" and len(m.name) > 1}
+        self._orgs: dict[str, tuple[str, str, str, str] | None] = {}
         # key -> [kind, label, count, names, level, code], in the order first touched
         self.parts: dict[str, list[Any]] = {}
 
@@ -241,19 +242,34 @@ class _Article:
         return part
 
     def clean(self, name: str) -> str:
-        """hierarchy.clean_name of an organization's name in this article (worked out
-        once per name: an article writes its bodies again and again)."""
+        """hierarchy.clean_name of an organization's name in this article (once per
+        name)."""
         cleaned = self._cleaned.get(name)
         if cleaned is None:
             cleaned = self._cleaned[name] = hierarchy.clean_name(name, self.persons)
         return cleaned
 
     def org(self, name: str) -> str | None:
+        if name not in self._orgs:
+            self._orgs[name] = self._org(name)
+        found = self._orgs[name]
+        if found is None:
+            return None  # words of the report around a person, no body
+        key, label, written, full = found
+        part = self.touch("org", key, label, written)
+        if full != written:
+            part[3].add(full)
+        return key
+
+    def _org(self, name: str) -> tuple[str, str, str, str] | None:
+        """(key, label, name as written, full name) of an organization's name in this
+        article; None when no body is left of it (worked out once per name: an article
+        writes its bodies again and again)."""
         written = self.clean(name)
         if not written:
-            return None  # words of the report around a person, no body
-        name = self.listed.get(written, written)
-        label, local = _org_label(name, self.city, self.county, self.province)
+            return None
+        full = self.listed.get(written, written)
+        label, local = _org_label(full, self.city, self.county, self.province)
         # 财政局 with no place in its name: this page's, unless it is an owner's
         # (某某公司办公室 after 某某公司)
         local = local or (hierarchy.placeless_body(label)
@@ -261,10 +277,7 @@ class _Article:
                                          for o in self.owners))
         key = (f"org/{self.page[:8]}/{slug(label)}" if local
                else hierarchy.org_identity(f"org/{slug(label)}", label))
-        part = self.touch("org", key, label, written)
-        if name != written:
-            part[3].add(name)
-        return key
+        return key, label, written, full
 
     def place(self, m: Mention) -> str | None:
         city = self.city
@@ -372,12 +385,13 @@ def fragment(ex: Extraction, city: str | None) -> Fragment:
     place_by_name: dict[str, str] = {}
     org_by_name: dict[str, str] = {}
     for m in ex.mentions:
+        name = m.name
         if m.label == "person":
-            f.touch("person", _person_key(m.name, city), m.name, m.name)
+            f.touch("person", _person_key(name, city), name, name)
         elif m.label == "org":
-            org_k = f.org(m.name)
+            org_k = f.org(name)
             if org_k is not None:
-                org_by_name[m.name] = org_k
+                org_by_name[name] = org_k
         elif m.label == "place":
             key = f.place(m)
             if key is not None:
