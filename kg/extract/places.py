@@ -14,7 +14,6 @@ from kg import lexicon
 from kg.extract.text import (
     CJK_CLASS,
     OPEN_QUOTES,
-    alternation,
     filter_spans,
     is_cjk,
     left_extent,
@@ -47,11 +46,17 @@ RANK = {
 }
 
 
+# a suffix found in a text: start, end, the suffix, (its kind, the characters that may
+# not follow it) as in lexicons/place_suffixes.tsv
+_Hit = tuple[int, int, str, tuple[str, str]]
+
+
 @cache
-def _suffix_re() -> re.Pattern[str]:
-    """The endings of place names below the county (lexicons/place_suffixes.tsv),
-    longest first."""
-    return re.compile(alternation(lexicon.place_suffixes()))
+def _suffixes() -> Matcher[tuple[str, str]]:
+    """The endings of place names below the county (lexicons/place_suffixes.tsv) ->
+    (kind, the characters after them that make them part of another word), the longest
+    found where several start."""
+    return Matcher(lexicon.place_suffixes(), longest=True)
 
 
 _NOT_PLACES = frozenset(
@@ -378,20 +383,16 @@ def _pattern_mentions(
     out = []
     dropped: set[Mention] = set()
     kinds = lexicon.place_suffixes()
-    known_at = _by_start(known)
     inner_hits: set[int] = set()  # suffixes inside the name the next one ends
     known_ends: dict[int, list[Mention]] = {}
-    inside_known: set[int] = set()  # positions inside a gazetteer mention, not at its start
     for g in known:
         known_ends.setdefault(g.end, []).append(g)
-        inside_known.update(range(g.start + 1, g.end))
-    hits = [m for m in _suffix_re().finditer(text) if _suffix_ends_word(text, m.group(0), m.end())]
-    for k, m in enumerate(hits):
-        suffix = m.group(0)
-        s_end = m.end()
-        kind = kinds[suffix][0]
+    hits = [h for h in _suffixes().find(text) if _suffix_ends_word(text, h[2], h[1])]
+    # the places a zone's or venue's name may open with (only those names look)
+    known_at = _by_start(known) if any(kind in _WHOLE for _, _, _, (kind, _) in hits) else {}
+    for k, (s_start, s_end, suffix, (kind, _)) in enumerate(hits):
         # the suffix ends a division's or a known feature's name (漯河, 黄河)
-        covering = [g for g in known_ends.get(s_end, ()) if g.start <= m.start()]
+        covering = [g for g in known_ends.get(s_end, ()) if g.start <= s_start]
         if covering and kind in ("road", "water"):
             if any(g.kind not in ("river", "lake", "region") for g in covering):
                 continue
@@ -402,15 +403,15 @@ def _pattern_mentions(
         if kind not in _LEVELS and k + 1 < len(hits) and _inside_next(text, hits[k], hits[k + 1]):
             inner_hits.add(k)
             continue
-        floor = floor_of[m.start()] if m.start() < len(floor_of) else 0
+        floor = floor_of[s_start] if s_start < len(floor_of) else 0
         # a place written right before bounds the name: 临颍县|巨陵镇
         parent = next(
-            (ends[i] for i in range(m.start(), max(floor, m.start() - 6) - 1, -1) if i in ends),
+            (ends[i] for i in range(s_start, max(floor, s_start - 6) - 1, -1) if i in ends),
             None,
         )
-        if parent and kind in _LEVELS and parent.kind in _FEATURES and parent.end == m.start():
+        if parent and kind in _LEVELS and parent.kind in _FEATURES and parent.end == s_start:
             parent = None  # a lake or river naming a community (东湖|社区) is in its name
-        if parent and not all(is_cjk(c) for c in text[parent.end : m.start()]):
+        if parent and not all(is_cjk(c) for c in text[parent.end : s_start]):
             parent = None  # a list (`甲村、乙镇`), not a nesting
         whole = kind in _WHOLE
         if (
@@ -418,13 +419,13 @@ def _pattern_mentions(
             and not whole
             and parent.text != parent.norm
             and parent.rule == "gazetteer"
-            and m.start() - parent.end <= (1 if kind in _LEVELS else 0)
+            and s_start - parent.end <= (1 if kind in _LEVELS else 0)
         ):
             start = parent.start  # a short form opening a village name: 榆林|坡村 is 榆林坡村
             dropped.add(parent)
-        elif parent and not whole and m.start() - parent.end <= 4:
+        elif parent and not whole and s_start - parent.end <= 4:
             start = parent.end
-            if text[start] == "的" and m.start() - start > 1:
+            if text[start] == "的" and s_start - start > 1:
                 start += 1  # 钟山镇的|朗桥村
         else:
             # the head alone is scanned: words inside the suffix (集聚 in 产业集聚区)
@@ -435,42 +436,42 @@ def _pattern_mentions(
             # a suffix before, even of a name not taken, ends the window
             # (乡村振兴产业园区|三道桥镇)
             # (a one-character one is too often inside a word: 城乡|一体化示范区)
-            prev = hits[k - 1].group(0) if k and k - 1 not in inner_hits else ""
+            prev = hits[k - 1][2] if k and k - 1 not in inner_hits else ""
             before = kinds[prev][0] if prev else ""
             if (before in _BOUNDING and len(prev) > 1) or (kind in _LINEAR and before in _LINEAR):
-                lo = max(lo, hits[k - 1].end())
+                lo = max(lo, hits[k - 1][1])
             if parent and (not whole or parent.kind in _WHOLE):
                 lo = max(floor, parent.end)
             elif parent and parent.kind not in _FEATURES:
                 lo = max(floor, parent.start)
             # verbal nouns and adjectives name zones and parks (循环经济产业园), not others
             strict = kind not in ("zone", "park")
-            start = left_extent(text, m.start(), lo, limit, strict=strict)
-        start = _after_open_bracket(text, start, m.start())
+            start = left_extent(text, s_start, lo, limit, strict=strict)
+        start = _after_open_bracket(text, start, s_start)
         if not _nested(parent, start):  # not 源汇区|向十乡
-            start = _after_preposition(text, start, m.start())
+            start = _after_preposition(text, start, s_start)
         while (
-            start < m.start()
+            start < s_start
             and text[start] in _HEAD_FUNCTION
             and not (parent and start == parent.end)
         ):
             start += 1
         if feature is not None and feature.start - start > 1:
             start = feature.start - 1  # a known river with one more character: 沙|澧河
-        if whole and (owner := _OWNER.search(text, start, m.start())):
+        if whole and (owner := _OWNER.search(text, start, s_start)):
             start = owner.end()  # a firm's park or mall: X集团|Y购物公园
         if whole and not (parent and parent.end >= start):
-            start = _after_verb(text, start, m.start())  # 落实|沙头工业区
-        if kind != "road" and (lead := _LEAD_WORDS.match(text, start, m.start())):
+            start = _after_verb(text, start, s_start)  # 落实|沙头工业区
+        if kind != "road" and (lead := _LEAD_WORDS.match(text, start, s_start)):
             start = lead.end()  # 建设|食品产业园
-        while m.start() - start > 2 and text[start] in "镇乡村街巷路区":
+        while s_start - start > 2 and text[start] in "镇乡村街巷路区":
             start += 1  # a level character left over from a place not taken (龙城镇|回马村)
         name = text[start:s_end]
         head = name[: -len(suffix)]
         # the suffix ends a division's name, one read where nothing else is (来|漯河;
         # but 青龙|湖, not 青|龙湖)
         if kind in ("road", "water") and any(
-            b > start and b not in inside_known for b in division_ends.get(s_end, ())
+            b > start and not _inside(b, known) for b in division_ends.get(s_end, ())
         ):
             continue
         # a one-character village name right after its town (柳屯镇|高村)
@@ -600,6 +601,11 @@ def _list_parent(
     return None
 
 
+def _inside(pos: int, mentions: list[Mention]) -> bool:
+    """`pos` lies inside one of the mentions, not at its start."""
+    return any(m.start < pos < m.end for m in mentions)
+
+
 def _by_start(mentions: list[Mention]) -> dict[int, list[Mention]]:
     """Mentions by where they start, longest first."""
     out: dict[int, list[Mention]] = {}
@@ -621,32 +627,28 @@ def _prefix_chain(start: int, end: int, known_at: dict[int, list[Mention]]) -> l
         pos = inner.end
 
 
-def _inside_next(text: str, hit: re.Match[str], nxt: re.Match[str]) -> bool:
+def _inside_next(text: str, hit: _Hit, nxt: _Hit) -> bool:
     """The suffix `hit` is part of the name the next suffix ends: right before it
     (公园|路, 新华街|社区, 沙澧河|风景区; but not 梁河|祝河) or one character before a
     community or village (公园|巷|社区); a zone's name is never so (开发区|青石办事处)."""
-    gap = nxt.start() - hit.end()
-    kinds = lexicon.place_suffixes()
+    _, end, suffix, (kind, _) = hit
+    nxt_start, _, nxt_suffix, (nxt_kind, _) = nxt
+    gap = nxt_start - end
     if gap == 0:
         # two rivers or roads side by side are two names (梁河|祝河; but 影视湖|水库)
-        linear = kinds[hit.group(0)][0] in _LINEAR and kinds[nxt.group(0)][0] in _LINEAR
-        return not (linear and len(hit.group(0)) == len(nxt.group(0)) == 1)
-    return (
-        gap == 1
-        and is_cjk(text[hit.end()])
-        and kinds[hit.group(0)][0] != "zone"
-        and kinds[nxt.group(0)][0] in _LEVELS
-    )
+        linear = kind in _LINEAR and nxt_kind in _LINEAR
+        return not (linear and len(suffix) == len(nxt_suffix) == 1)
+    return gap == 1 and is_cjk(text[end]) and kind != "zone" and nxt_kind in _LEVELS
 
 
-def _opens_village(text: str, hits: list[re.Match[str]], k: int) -> bool:
+def _opens_village(text: str, hits: list[_Hit], k: int) -> bool:
     """A village or community name follows the k-th suffix at once (米村镇|朱家庵村):
     the suffix ends a town's name, even one that looks like a common word."""
     if k + 1 >= len(hits):
         return False
-    nxt, end = hits[k + 1], hits[k].end()
-    kind = lexicon.place_suffixes()[nxt.group(0)][0]
-    gap = text[end : nxt.start()]
+    end = hits[k][1]
+    nxt_start, _, _, (kind, _) = hits[k + 1]
+    gap = text[end:nxt_start]
     return kind in ("village", "community") and 2 <= len(gap) <= 4 and all(map(is_cjk, gap))
 
 
@@ -670,14 +672,16 @@ def extract_places(text: str, floor_of: list[int]) -> tuple[list[Mention], list[
     mentions = filter_spans(gaz + pat)
     links: list[Link] = []
     starts = {m.start: m for m in mentions}
-    # the places a name opens with: divisions and features, and rivers and roads found
-    # by their suffix (大沙河|带状湿地)
-    raw = [
-        Mention(b, e, w, "place", "gazetteer", norm=n, kind=kd)
-        for b, e, w, (n, kd) in hits
-        if w not in _NOT_PLACES
-    ]
-    gaz_at = _by_start(gaz + raw + [p for p in pat if p.kind in ("road", "water")])
+    # the places a zone's or venue's name opens with: divisions and features, and rivers
+    # and roads found by their suffix (大沙河|带状湿地); only such names look
+    gaz_at: dict[int, list[Mention]] = {}
+    if any(m.rule == "place-suffix" and m.kind in _WHOLE for m in mentions):
+        raw = [
+            Mention(b, e, w, "place", "gazetteer", norm=n, kind=kd)
+            for b, e, w, (n, kd) in hits
+            if w not in _NOT_PLACES
+        ]
+        gaz_at = _by_start(gaz + raw + [p for p in pat if p.kind in ("road", "water")])
     inside: list[Mention] = []
     parent_of: dict[Mention, Mention] = {}
     for m in mentions:
