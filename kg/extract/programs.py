@@ -38,7 +38,6 @@ _NOT_PROGRAM_AFTER = re.compile(
     r"定位|格局|要素|底线|红线|为主题))"
 )
 _GAP = re.compile(f"^ ?[{CJK_CLASS}]{{0,4}}")
-_SPACE = re.compile(r"\s+")
 _WORD_CHAR = re.compile(f"[{CJK_CLASS}0-9]")
 _SENTENCE_END = re.compile(r"[。！？]")
 _STRONG_SUFFIX = frozenset(
@@ -74,7 +73,8 @@ def base_name(m: Mention) -> str:
 
 
 def _clean(s: str) -> str:
-    return _SPACE.sub("", s)
+    """`s` without whitespace."""
+    return "".join(s.split())
 
 
 # suffixes that may follow the closing quote after a few more words
@@ -110,35 +110,40 @@ def _quoted(text: str) -> list[Mention]:
     last_end, last_ok = -1, False
     for m in _QUOTED.finditer(text):
         inner = _clean(m.group(1))
-        ok = False
         after = text[m.end() : m.end() + 14]
-        before = text[max(0, m.start() - 16) : m.start()]
-        if _WORD_CHAR.search(inner) and not _SENTENCE_END.search(inner):
-            ok = not _NOT_PROGRAM_AFTER.match(after)
-        gap, suffix, used = _suffix_after(after) if ok else ("", "", 0)
+        ok = (
+            _WORD_CHAR.search(inner) is not None
+            and not _SENTENCE_END.search(inner)
+            and not _NOT_PROGRAM_AFTER.match(after)
+        )
+        if not ok:
+            last_end, last_ok = m.end(), False
+            continue
+        gap, suffix, used = _suffix_after(after)
         inner_suffix = inner.endswith(_INNER_SUFFIX) and any(
             inner.endswith(x) and len(inner) > len(x) + 1 for x in _INNER_SUFFIX
         )
-        honour = bool(_HONOUR_BEFORE.search(before) or _HONOUR_AFTER.match(after))
-        verb = bool(_PROGRAM_BEFORE.search(before))
-        listed = last_ok and text[last_end : m.start()].strip() in ("", "、", "和", "及", "与")
-        formula = bool(_NUMERAL.match(inner))
-        rule = (
-            "quoted+suffix"
-            if suffix or inner_suffix
-            else "honour"
-            if honour
-            else "quoted-list"
-            if listed
-            else "quoted-formula"
-            if formula and verb
-            else "quoted-after-verb"
-            if verb and len(inner) >= 4
-            else ""
-        )
+        before = text[max(0, m.start() - 16) : m.start()]
+        if suffix or inner_suffix:
+            rule = "quoted+suffix"
+        elif _HONOUR_BEFORE.search(before) or _HONOUR_AFTER.match(after):
+            rule = "honour"
+        elif last_ok and text[last_end : m.start()].strip() in ("", "、", "和", "及", "与"):
+            rule = "quoted-list"
+        elif _PROGRAM_BEFORE.search(before):
+            # a numeral formula (“三个一批”), or a name of four characters or more
+            rule = (
+                "quoted-formula"
+                if _NUMERAL.match(inner)
+                else "quoted-after-verb"
+                if len(inner) >= 4
+                else ""
+            )
+        else:
+            rule = ""
         if "、" in inner and rule == "quoted+suffix" and suffix not in _GAP_SUFFIXES:
             rule = ""  # a list of slogans before a generic word (“八个坚定、八个高质量”战略)
-        if ok and rule and (len(inner) <= 16 or suffix or inner_suffix):
+        if rule and (len(inner) <= 16 or suffix or inner_suffix):
             end = m.end() + used
             norm = _clean(inner + gap + suffix)
             out.append(
@@ -152,8 +157,10 @@ def _quoted(text: str) -> list[Mention]:
     return out
 
 
-# what an unquoted name runs over on its left: words, digits, brackets, a middle dot
-_NAME_RUN = re.compile(f"[{CJK_CLASS}0-9A-Za-z()（）·]*\\Z")
+# what an unquoted name runs over on its left: words, digits, brackets, a middle dot;
+# matched from a window's start, this reaches the last character it does not run over
+# (backtracking from the window's end: one step a character of the name)
+_BEFORE_NAME_RUN = re.compile(f".*[^{CJK_CLASS}0-9A-Za-z()（）·]", re.DOTALL)
 # dictionary tags of words that end a name on their left wherever they stand
 _HARD_TAGS = frozenset({"p", "r", "u", "uj", "ul", "uz", "ug", "uv", "ud", "y", "e", "o"})
 # place words after a noun (思想上, 工作中) that end a name on their left
@@ -238,8 +245,10 @@ def _firm_suffixes() -> tuple[str, ...]:
 
 
 @cache
-def _head_re() -> re.Pattern[str]:
-    return re.compile(alternation(lexicon.program_heads()))
+def _heads() -> Matcher[tuple[str, int, str]]:
+    """The heads of lexicons/program_heads.tsv -> (kind, least length of the words
+    before, what the name needs), the longest found where several start."""
+    return Matcher(lexicon.program_heads(), longest=True)
 
 
 @lru_cache(maxsize=16384)
@@ -324,21 +333,19 @@ def _headed(
     `…战略`, honour titles `全国…城市`): the words before the head back to the word that
     governs them, checked against generic phrases (重点项目, 相关活动)."""
     out: list[Mention] = []
-    heads = lexicon.program_heads()
     generic = lexicon.words("program_generic.tsv")
     weak = lexicon.words("program_weak.tsv")
     known_ends = [e for _, e, _, _ in known]  # (the hits are ordered by their ends)
     event_end = 0
-    for m in _head_re().finditer(text):
-        hs, he = m.span()
-        head = m.group(0)
+    for hs, he, head, (kind, least, needs) in _heads().find(text):
         if he < len(text) and (text[he] in _NOT_AFTER or (head == "行动" and text[he] == "上")):
             continue  # part of a longer word (工程师), or a plain noun (思想上行动上)
-        kind, least, needs = heads[head]
+        if needs == "place" and not text.endswith(_BUILT, 0, hs):
+            continue  # not the making of a place (checked on the name's words below)
         floor = max(floor_of[hs] if hs < len(floor_of) else 0, event_end)
         lo = max(floor, hs - 40)
-        run = _NAME_RUN.search(text, lo, hs)
-        p = run.start() if run else hs
+        before = _BEFORE_NAME_RUN.match(text, lo, hs)
+        p = before.end() if before else lo
         if p == lo and lo > floor:
             continue  # the window ran out before the name began
         start = p + _left_cut(text[p:hs], kind in ("event", "campaign"), len(head) <= 2)
