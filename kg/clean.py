@@ -79,7 +79,11 @@ def join_spaced_cjk(text: str) -> str:
     (`通讯员 王一鸣 赵小川`, `区长 钱立新`)."""
     if "\t" in text or "\u00a0" in text or "\u3000" in text:  # (gone after collapse_spaces)
         text = re.sub(rf"(?<={_CJK_RE})[\t\u00a0\u3000]+(?={_CJK_RE})", " ", text)
-    return _CJK_SPACED_RUN.sub(lambda m: _join_run(m.group(0)), text)
+    # (a line without a space is left as it is, unread)
+    return "\n".join(
+        _CJK_SPACED_RUN.sub(lambda m: _join_run(m.group(0)), line) if " " in line else line
+        for line in text.split("\n")
+    )
 
 
 def join_spaced_digits(text: str) -> str:
@@ -97,7 +101,8 @@ def fix_ocr_confusions(text: str) -> str:
 
 _CLAUSE_MARKS = re.compile("[，、；：,;:]")
 _OPENERS = ("#", "■", "□", "●", "◆", "▲", "本报讯", "本报记者")
-_SIGNED = rf"[。！？!?”] ?{_CJK_RE}{{2,4}}$"  # (compiled when first needed, by re.search)
+# (compiled when first needed, by re.search; read in a line's last six characters)
+_SIGNED = rf"[。！？!?”] ?{_CJK_RE}{{2,4}}$"
 
 
 def _column_width(lines: list[str]) -> int:
@@ -146,7 +151,7 @@ def join_wrapped_lines(text: str) -> str:
             and line[-1] not in _TERMINAL
             and not line.startswith(("#", "■", "□", "●"))
             and not nxt.startswith(_OPENERS)
-            and not (re.search(_SIGNED, line) and (" " in line[-6:] or not width))
+            and not (re.search(_SIGNED, line[-6:]) and (" " in line[-6:] or not width))
         ):
             pending = cur
             continue
@@ -154,7 +159,10 @@ def join_wrapped_lines(text: str) -> str:
     if pending:
         out.append(pending)
     # collapse runs of blank lines left by the joins
-    return re.sub(r"\n{3,}", "\n\n", "\n".join(out)).strip("\n") + "\n"
+    joined = "\n".join(out)
+    if "\n\n\n" in joined:
+        joined = re.sub(r"\n{3,}", "\n\n", joined)
+    return joined.strip("\n") + "\n"
 
 
 STEPS: tuple[Callable[[str], str], ...] = (
