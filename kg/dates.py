@@ -39,6 +39,7 @@ _YEAR_MONTH = re.compile(r"^" + _YEAR + r"\s*(?:[-/.]\s*(\d{1,2})|年\s*(\d{1,2}
 _YEAR_ONLY = re.compile(r"^" + _YEAR + r"\s*年?$")
 # a sentence, not a header line
 _SENTENCE = re.compile(r"[。，,；;！？!?]")
+_DIGIT = re.compile(r"\d")  # (every date written in a line has one)
 _HEADER_LINES = 8  # header lines are among the first lines of a text
 _HEADER_WIDTH = 80  # and short
 # dates in paths and URLs: with separators (2023-12-20, 2023/12/20, 2012/11-07), eight digits
@@ -121,7 +122,9 @@ def header(text: str) -> str | None:
         got = in_line(head[m.start() : m.end() + 24])
         if got is not None:
             return got
-    for m in _STAMPED.finditer(head):
+    # (a stamp needs a time of day or a weekday: without one the search is left out)
+    stamps = _STAMPED.finditer(head) if ":" in head or "星期" in head or "周" in head else ()
+    for m in stamps:
         if (got := _full(m)) is not None:
             return got
     seen = 0
@@ -132,7 +135,7 @@ def header(text: str) -> str | None:
         seen += 1
         if seen > _HEADER_LINES:
             break
-        if len(line) > _HEADER_WIDTH or _SENTENCE.search(line):
+        if len(line) > _HEADER_WIDTH or _SENTENCE.search(line) or not _DIGIT.search(line):
             continue
         got = in_line(line)
         if got is not None:
