@@ -15,7 +15,11 @@ _OPENER = re.compile(
     r"(?:本报)?(?:见习)?记者[^\n，。,]{1,12}(?:通讯员[^\n，。,]{1,12})?$)"
 )
 _HEADING = re.compile(r"^#{1,6}\s*(.+)$")
-_SENT_END = re.compile(r"[。！？!?；;]+[”’\"』」）)]*|\n+")
+# the end of a sentence: a run of sentence-final marks and the closing quotes and brackets
+# after it, or a run of line breaks (written to open with the set of characters either
+# run opens with, as a pattern opening so is searched for quickly, where one opening
+# with alternatives is tried at every character)
+_SENT_END = re.compile(r"[。！？!?；;\n](?:(?<=\n)\n*|[。！？!?；;]*[”’\"』」）)]*)")
 _DATE = re.compile(r"(?:(\d{4})年)?(\d{1,2})月(\d{1,2})日")
 _MAX_ARTICLE = 20_000
 
@@ -29,7 +33,8 @@ _NOT_TITLE = re.compile(r"^(?:本报讯|[■□●◆▲]|(?:本报)?(?:见习)?
 def _title_of(text: str) -> str | None:
     """The item's heading: a markdown heading, else the first short line that is not a
     credit line; when the body comes first, the first short line after it."""
-    for line in text.split("\n")[:6]:
+    lines = text.split("\n")
+    for line in lines[:6]:
         line = line.strip()
         m = _HEADING.match(line)
         if m:
@@ -40,7 +45,7 @@ def _title_of(text: str) -> str | None:
             and not _NOT_TITLE.match(line)
         ):
             return line
-    for line in text.split("\n")[6:]:
+    for line in lines[6:]:
         line = line.strip()
         if (
             6 <= len(line) <= 40
