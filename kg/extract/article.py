@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import replace
 from functools import lru_cache
 
@@ -48,16 +48,20 @@ def _program_links(mentions: list[Mention], sents: list[Sentence]) -> list[Link]
     organization when the sentence opens with one. `mentions` are sorted by start."""
     links = []
     starts = [m.start for m in mentions]  # sorted: the mentions are in text order
-    for s in sents:
+    sent_starts = [s.start for s in sents]
+    for p in (m for m in mentions if m.label == "program"):
+        k = bisect_right(sent_starts, p.start) - 1
+        if k < 0 or p.start >= sents[k].end:
+            continue
+        s = sents[k]  # the programme's sentence
         inside = mentions[bisect_left(starts, s.start) : bisect_left(starts, s.end)]
-        for p in (m for m in inside if m.label == "program"):
-            orgs = [m for m in inside if m.label == "org" and m.end <= p.start]
-            places = [m for m in inside if m.label == "place" and m.end <= p.start]
-            key = base_name(p)  # what the programme is resolved by
-            if orgs:
-                links.append(Link("program_org", key, orgs[-1].name, "same-sentence"))
-            if places:
-                links.append(Link("program_place", key, places[-1].name, "same-sentence"))
+        orgs = [m for m in inside if m.label == "org" and m.end <= p.start]
+        places = [m for m in inside if m.label == "place" and m.end <= p.start]
+        key = base_name(p)  # what the programme is resolved by
+        if orgs:
+            links.append(Link("program_org", key, orgs[-1].name, "same-sentence"))
+        if places:
+            links.append(Link("program_place", key, places[-1].name, "same-sentence"))
     return links
 
 
@@ -97,7 +101,7 @@ def extract_article(article: Article, known: frozenset[str] = frozenset()) -> Ex
     orgs = without_persons(orgs, persons, text)
     # a person's name wins over a place short form inside it (新华 in 李新华)
     taken = {i for m in persons for i in range(m.start, m.end)}
-    places = [p for p in places if p.rule != "gazetteer" or not taken & set(range(p.start, p.end))]
+    places = [p for p in places if p.rule != "gazetteer" or taken.isdisjoint(range(p.start, p.end))]
     mentions = tuple(
         sorted({*persons, *orgs, *places, *programs}, key=mention_order)
     )
