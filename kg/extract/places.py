@@ -385,8 +385,10 @@ def _pattern_mentions(
     kinds = lexicon.place_suffixes()
     inner_hits: set[int] = set()  # suffixes inside the name the next one ends
     known_ends: dict[int, list[Mention]] = {}
+    inside_known: set[int] = set()  # positions inside a gazetteer mention, not at its start
     for g in known:
         known_ends.setdefault(g.end, []).append(g)
+        inside_known.update(range(g.start + 1, g.end))
     hits = [h for h in _suffixes().find(text) if _suffix_ends_word(text, h[2], h[1])]
     # the places a zone's or venue's name may open with (only those names look)
     known_at = _by_start(known) if any(kind in _WHOLE for _, _, _, (kind, _) in hits) else {}
@@ -405,13 +407,12 @@ def _pattern_mentions(
             continue
         floor = floor_of[s_start] if s_start < len(floor_of) else 0
         # a place written right before bounds the name: 临颍县|巨陵镇
-        parent = next(
-            (ends[i] for i in range(s_start, max(floor, s_start - 6) - 1, -1) if i in ends),
-            None,
-        )
+        # (the nearest place ending at most six characters before)
+        near = range(s_start, max(floor, s_start - 6) - 1, -1)
+        parent = next(filter(None, map(ends.get, near)), None)
         if parent and kind in _LEVELS and parent.kind in _FEATURES and parent.end == s_start:
             parent = None  # a lake or river naming a community (东湖|社区) is in its name
-        if parent and not all(is_cjk(c) for c in text[parent.end : s_start]):
+        if parent and not all(map(is_cjk, text[parent.end : s_start])):
             parent = None  # a list (`甲村、乙镇`), not a nesting
         whole = kind in _WHOLE
         if (
@@ -471,7 +472,7 @@ def _pattern_mentions(
         # the suffix ends a division's name, one read where nothing else is (来|漯河;
         # but 青龙|湖, not 青|龙湖)
         if kind in ("road", "water") and any(
-            b > start and not _inside(b, known) for b in division_ends.get(s_end, ())
+            b > start and b not in inside_known for b in division_ends.get(s_end, ())
         ):
             continue
         # a one-character village name right after its town (柳屯镇|高村)
@@ -599,11 +600,6 @@ def _list_parent(
             return prev if sibling else None
         prev = parent_of.get(prev)
     return None
-
-
-def _inside(pos: int, mentions: list[Mention]) -> bool:
-    """`pos` lies inside one of the mentions, not at its start."""
-    return any(m.start < pos < m.end for m in mentions)
 
 
 def _by_start(mentions: list[Mention]) -> dict[int, list[Mention]]:
