@@ -160,8 +160,10 @@ _ZONE_WORDS = frozenset(
 _STRICT_TAGS = frozenset({"vn", "a", "ad", "an", "i", "l"})
 
 
-# the characters a name's left extent may run over
-_NAME_RUN = re.compile(f"[{CJK_CLASS}（）()·]*\\Z")
+# the characters a name's left extent may run over; matched from a window's start, this
+# reaches the last character it may not (backtracking from the window's end: one step
+# a character of the name, where a search for the run tries every start)
+_BEFORE_NAME_RUN = re.compile(f".*[^{CJK_CLASS}（）()·]", re.DOTALL)
 
 
 def left_extent(
@@ -178,8 +180,8 @@ def left_extent(
     # the leftmost p (not before `floor`, within `max_len`) after which every
     # character may be part of a name
     lo = min(max(floor, end - max_len), end)
-    run = _NAME_RUN.search(text, lo, end)
-    p = run.start() if run else end
+    before = _BEFORE_NAME_RUN.match(text, lo, end)
+    p = before.end() if before else lo
     # a full window may have cut a word in two, unless a word ends right before it
     clipped = (p > floor and end - p >= max_len and is_cjk(text[p - 1])
                and len(words(text[p - 1 : end])[0]) > 1)
