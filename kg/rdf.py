@@ -137,8 +137,13 @@ def triples(
             n = cache[value] = iri(value)
         return n
 
-    def key(k: str) -> N:
-        return node(DATA + k)
+    keys: dict[str, N] = {}
+
+    def key(k: str) -> N:  # kgr:k, an article's, an entity's, ...
+        n = keys.get(k)
+        if n is None:
+            n = keys[k] = iri(DATA + k)
+        return n
 
     DATA = vocab.DATA_IRI
     INT, ANY_URI = _TERMS["xsd:integer"], _TERMS["xsd:anyURI"]
@@ -421,9 +426,18 @@ def write_turtle(res: Resolved, out: BinaryIO) -> None:
     header = "".join(f"@prefix {p}: <{ns}> .\n" for p, ns in sorted(PREFIXES.items()))
     out.write(header.encode("utf-8") + b"\n")
     a = _turtle_iri(_TERMS["rdf:type"])
+    literals: dict[tuple[str, str | None, str | None], str] = {}
+
+    def literal(lexical: str, lang: str | None, datatype: str | None) -> str:
+        # most literals recur (counts, dates, rules, file names): written once each
+        text = literals.get((lexical, lang, datatype))
+        if text is None:
+            text = literals[lexical, lang, datatype] = _turtle_literal(lexical, lang, datatype)
+        return text
+
     parts: list[str] = []
     last_s = last_p = ""
-    for s, p, o in triples(res, _turtle_iri, _turtle_literal):
+    for s, p, o in triples(res, _turtle_iri, literal):
         if s != last_s:
             if last_s:
                 parts.append(" .\n")
