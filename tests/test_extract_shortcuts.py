@@ -78,3 +78,7 @@ def test_people_name_lists_found_once_per_article() -> None:
     found = list(matches_at(people._NAME_LIST, text, people._before_marks(text, "、", 2, 6)))
     assert [m.span() for m in found] == [m.span() for m in people._NAME_LIST.finditer(text)]
     assert people._before_marks("甲乙丙、", "、", 2, 6) == [0, 1]
+    # marks close together give each position once, in order; far apart, a gap
+    assert people._before_marks("甲乙丙丁、戊、己庚辛壬癸子丑、", "、", 2, 6) == [
+        0, 1, 2, 3, 4, 8, 9, 10, 11, 12]
+

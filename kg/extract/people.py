@@ -61,7 +61,8 @@ def _verb_initial() -> frozenset[str]:
 
 # the levels of government whose heads' titles name them (市长, 副县长, 乡长)
 _GOV_LEVELS = "省市区县州旗镇乡"
-_CHAIN_CHARS = re.compile(rf"[{CJK_CLASS}A-Za-z（）()·\-— ]")
+# the characters a title chain runs over, up to its title (searched within 60 characters)
+_CHAIN_RUN = re.compile(rf"[{CJK_CLASS}A-Za-z（）()·\-— 、]*\Z")
 _PAREN = re.compile(r"[（(][^（）()]{0,12}[)）]|\s")
 _PARTY_BODY = re.compile(r"(?:党委|党工委|党组|委员会|委|党总支|党支部)$")
 _PARTY_OF = re.compile(r"(?:党委|党工委|党组)$")
@@ -92,12 +93,13 @@ def _signatures(text: str) -> Iterator[re.Match[str]]:
         lo = end
         while lo > start and text[lo - 1] in " \u3000":
             lo -= 1
-        lo = max(start, lo - 4)
-        while lo > start and text[lo - 1] in " \u3000":
-            lo -= 1
-        m = _SIGNATURE.search(text, lo, end)
-        if m is not None:
-            yield m
+        if lo > start and is_cjk(text[lo - 1]):  # (most lines end with a mark)
+            lo = max(start, lo - 4)
+            while lo > start and text[lo - 1] in " \u3000":
+                lo -= 1
+            m = _SIGNATURE.search(text, lo, end)
+            if m is not None:
+                yield m
         if nl < 0:
             return
         start = nl + 1
@@ -361,9 +363,8 @@ def _chain_before(text: str, ts: int, floor: int) -> tuple[list[_Seg], str | Non
     """The title chain that ends at the title starting at ts: the earlier segments,
     the organization written right before the title, where the chain region starts
     and the words cut off before the chain (`X现任` in `X现任市民政局副局长`)."""
-    p = ts
-    while p > floor and ts - p < 60 and (text[p - 1] == "、" or _CHAIN_CHARS.match(text[p - 1])):
-        p -= 1
+    run = _CHAIN_RUN.search(text, max(floor, ts - 60), ts)
+    p = run.start() if run else ts
     parts = [_PAREN.sub("", x) for x in text[p:ts].split("、")]
     own = parts.pop()
     segs: list[_Seg] = []
@@ -512,7 +513,14 @@ def extract_people(
     # tried only where a match may start: 2-6 characters before a `、`
     name_lists = list(matches_at(_NAME_LIST, text, _before_marks(text, "、", 2, 6)))
     list_starts = [m.start() for m in name_lists]
+    # where a rule of the loop below may fire: a title, a list, or the word each of the
+    # other rules needs (`同志`, `等` closing a comma list, `领导`); other sentences
+    # are skipped
+    cues = sorted({*title_starts, *list_starts, *_find_all(text, ("同志", "等", "领导"))})
     for sent in sents:
+        k = bisect_left(cues, sent.start)
+        if k == len(cues) or cues[k] >= sent.end:
+            continue
         last_org: str | None = None
         last_title = ""
         first = bisect_left(title_starts, sent.start)
@@ -603,14 +611,28 @@ def extract_people(
     return PeopleResult(persons, positions)
 
 
+def _find_all(text: str, words: Iterable[str]) -> Iterator[int]:
+    """Where each of `words` occurs in text."""
+    for w in words:
+        at = text.find(w)
+        while at >= 0:
+            yield at
+            at = text.find(w, at + 1)
+
+
 def _before_marks(text: str, mark: str, near: int, far: int) -> list[int]:
-    """The positions `near` to `far` characters before each `mark` in text, in order."""
-    out: set[int] = set()
+    """The positions `near` to `far` characters before each `mark` in text, in order
+    (each mark's range starts after the previous one's, so none is listed twice)."""
+    out: list[int] = []
+    done = 0  # positions before this one are listed
     at = text.find(mark)
     while at >= 0:
-        out.update(range(max(0, at - far), max(0, at - near + 1)))
+        lo, hi = max(done, at - far), at - near + 1
+        if lo < hi:
+            out.extend(range(lo, hi))
+            done = hi
         at = text.find(mark, at + 1)
-    return sorted(out)
+    return out
 
 
 def _lists(
@@ -806,9 +828,10 @@ def credit_names(text: str, known: frozenset[str]) -> list[tuple[int, int, str]]
             for s, e in _name_run(text, m.end(), len(text), known, spaces=True):
                 if name_shape(text[s:e]) or text[s:e] in known:
                     out.append((s, e, role))
-    for m in _CREDIT_AFTER.finditer(text):
-        if name_shape(m.group(1)):
-            out.append((m.start(1), m.end(1), ""))
+    if "摄" in text:  # (re would try _CREDIT_AFTER at every line's start)
+        for m in _CREDIT_AFTER.finditer(text):
+            if name_shape(m.group(1)):
+                out.append((m.start(1), m.end(1), ""))
     for m in _CLOSING_NAMES.finditer(text):
         names = m.group(1).split()
         if all(name_shape(x) or x in known for x in names):
