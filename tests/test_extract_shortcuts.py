@@ -6,7 +6,7 @@ import re
 
 from kg import lexicon
 from kg.extract import orgs, people
-from kg.extract.text import matches_around, matches_at
+from kg.extract.text import alternation, matches_around, matches_at
 from kg.segment import _SENT_END
 
 
@@ -82,3 +82,18 @@ def test_people_name_lists_found_once_per_article() -> None:
     assert people._before_marks("甲乙丙丁、戊、己庚辛壬癸子丑、", "、", 2, 6) == [
         0, 1, 2, 3, 4, 8, 9, 10, 11, 12]
 
+
+
+def test_text_alternation_finds_what_the_longest_first_alternation_finds() -> None:
+    # alternation() writes the words as a trie; re must find the same matches as in
+    # the plain `longest|long|...` form, alone, before `$` and inside a group
+    words = ["副主任", "主任", "副市长", "市长", "常务副市长", "副", "任", "a.b", "市长助理"]
+    plain = "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    text = "常务副市长、副主任兼市长助理a.b，副书记任主任；副市长"
+    for form in ("{}", "(?:{})$", "({}) ?、"):
+        trie, flat = re.compile(form.format(alternation(words))), re.compile(form.format(plain))
+        assert [m.span() for m in trie.finditer(text)] == [m.span() for m in flat.finditer(text)]
+        for i in range(len(text)):
+            found, expected = trie.match(text, i), flat.match(text, i)
+            assert (found and found.span()) == (expected and expected.span())
+    assert re.fullmatch(alternation([]), "")

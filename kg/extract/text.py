@@ -32,10 +32,31 @@ def is_cjk(ch: str) -> bool:
     return "\u4e00" <= ch <= "\u9fff" or "\u3400" <= ch <= "\u4dbf" or "\uf900" <= ch <= "\ufaff"
 
 
+_Trie = dict[str, "_Trie"]  # next character -> the rest ("" -> {} where a word ends)
+
+
 def alternation(words: Iterable[str]) -> str:
     """A regex matching any of `words` literally, the longest first (so a longer word
-    wins over a shorter one it starts with)."""
-    return "|".join(map(re.escape, sorted(words, key=len, reverse=True)))
+    wins over a shorter one it starts with). It is written as a trie, words sharing a
+    first character on one branch (`副(?:主任|市长)`): re tries every branch of an
+    alternation in turn, so it tries a few dozen first characters at each position
+    instead of every word. At each branch going on is tried before stopping, so the
+    words that match at a position are tried longest first, as in `longer|long`."""
+    trie: _Trie = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+    return _trie_pattern(trie)
+
+
+def _trie_pattern(node: _Trie) -> str:
+    branches = [re.escape(ch) + _trie_pattern(child) for ch, child in sorted(node.items()) if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else f"(?:{'|'.join(branches)})"
+    return f"(?:{body})?" if "" in node else body
 
 
 @cache
