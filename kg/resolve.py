@@ -35,6 +35,7 @@ _RELATIVE_CITY = re.compile(r"^市(?!场|民|区|直)")
 _RELATIVE_PROVINCE = re.compile(r"^省(?!内|外|级)")
 _RELATIVE_LOCAL = re.compile(r"^(?:区|县|旗|州|盟|镇|乡)(?!域|级|内|外)")
 _RELATIVE_REGION = re.compile(r"^自治区(?!域|级|内|外)(?=.)")
+_QUOTES_AND_SPACES = re.compile(r"[“”\"‘’「」『』\s]")  # left out of a programme's key
 
 
 def iso_date(date: str | None) -> str | None:
@@ -488,7 +489,7 @@ def _article_province(ex: Extraction) -> str | None:
 
 
 def _bare(name: str) -> str:
-    return re.sub(r"[“”\"‘’「」『』\s]", "", name)
+    return _QUOTES_AND_SPACES.sub("", name)
 
 
 def _gazetteer_parents(entities: dict[str, Entity]) -> None:
