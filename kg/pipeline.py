@@ -136,8 +136,13 @@ def propagate(extractions: Sequence[Extraction], auto: Matcher[bool]) -> list[Ex
     out = []
     for ex in extractions:
         text = ex.article.text
+        # where pass 1 read a person already (pass 1's persons never overlap), a name
+        # found again adds nothing: most articles are left as they are
+        read = {(m.start, m.end) for m in ex.mentions if m.label == "person"}
         added = []
         for start, end, name, _ in auto.find(text):
+            if (start, end) in read:
+                continue
             if start and not _BEFORE_NAME_OK.match(text[start - 1]):
                 continue
             if not _is_boundary_at(text, end):

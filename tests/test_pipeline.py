@@ -103,3 +103,22 @@ def test_pipeline_failed_write_leaves_no_drawing_process(tmp_path: Path) -> None
         write_outputs(result, out)
     assert multiprocessing.active_children() == []
     assert not (out / "graph.html").exists()
+
+
+def test_pipeline_propagation_reads_a_name_where_pass_one_did_not() -> None:
+    """A confident name recurring where pass 1 read no person becomes a person mention
+    (known-name); an article whose recurring names were all read already is left as it
+    was, the same object."""
+    from kg.model import Page
+    from kg.pipeline import _automaton, confident_names, extract_page, propagate
+
+    text = ("本报讯 市委书记张三出席会议并讲话。\n"
+            "本报讯 昨日，张三一行来到企业调研，张三指出要抓好落实。\n")
+    r = extract_page(Page("p.txt", text, "0" * 40))
+    first, second = r.extractions
+    out = propagate(r.extractions, _automaton(confident_names([r])))
+    assert out[0] is first  # 市委书记张三: read by its title already
+    persons = [(m.start, m.rule) for m in out[1].mentions if m.label == "person"]
+    assert persons == [(7, "known-name"), (18, "speaker")]
+    assert [m for m in out[1].mentions if m.label != "person"] == [
+        m for m in second.mentions if m.label != "person"]
