@@ -493,10 +493,10 @@ def _pattern_mentions(
                 and not _opens_village(text, hits, k)
             )
             or (len(head) < 2 and not short_ok)
-            or any(c in _NEVER_IN_PLACE for c in head)
+            or not _NEVER_IN_PLACE.isdisjoint(head)
             or _HEAD_STOP.match(name)
             or not _PLACE_NAME.fullmatch(name)
-            or (kind in ("road", "water") and any(c in _ROAD_OR_WATER_STOP for c in head))
+            or (kind in ("road", "water") and not _ROAD_OR_WATER_STOP.isdisjoint(head))
             or (kind in ("road", "water") and any(titles_in(head)))
             or (
                 _common_noun(name, suffix, whole_word=kind in _LEVELS)
