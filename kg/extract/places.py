@@ -555,9 +555,14 @@ def _after_verb(text: str, start: int, end: int) -> int:
     return pos
 
 
+_BRACKET = re.compile("[(（)）]")
+
+
 def _after_open_bracket(text: str, start: int, end: int) -> int:
     """Where a name's head starts once brackets it does not close are left out
     (广场(|泰山路): a bracket inside a name is kept only with its pair (天能(濮阳)产业园)."""
+    if not _BRACKET.search(text, start, end):
+        return start  # (as most heads are)
     depth_start = start
     depth = 0
     for i in range(start, end):
