@@ -21,6 +21,11 @@ import ahocorasick_rs
 
 V = TypeVar("V")
 
+# a dictionary of at most this many words is walked as a DFA: two to three times as
+# fast on news text as the automaton ahocorasick_rs builds by default, and still quick
+# to build and small (a big one, the gazetteer, gains little for what it costs)
+_DFA_WORDS = 1000
+
 
 class Matcher(Generic[V]):
     """Finds every occurrence of the keys of `entries` (words of one character or
@@ -37,8 +42,15 @@ class Matcher(Generic[V]):
         self._overlapping = not longest
         kinds = ahocorasick_rs.MatchKind
         kind = kinds.LeftmostLongest if longest else kinds.Standard
+        dfa = len(self._words) <= _DFA_WORDS
         self._auto = (
-            ahocorasick_rs.AhoCorasick(self._words, matchkind=kind) if self._words else None
+            ahocorasick_rs.AhoCorasick(
+                self._words,
+                matchkind=kind,
+                implementation=ahocorasick_rs.Implementation.DFA if dfa else None,
+            )
+            if self._words
+            else None
         )
 
     def __len__(self) -> int:
