@@ -59,8 +59,8 @@ def test_orgs_national_bodies_longest_name() -> None:
 
 
 def test_orgs_conjoined_split() -> None:
-    assert split_conjoined("市委市政府") == ["市委", "市政府"]
-    assert split_conjoined("市委宣传部") == ["市委宣传部"]
+    assert split_conjoined("市委市政府") == ("市委", "市政府")
+    assert split_conjoined("市委宣传部") == ("市委宣传部",)
 
 
 def test_orgs_sub_organization_link() -> None:

@@ -405,12 +405,13 @@ def _valid(name: str, suffix: str, listed: bool = False) -> bool:
     )
 
 
-def split_conjoined(name: str) -> list[str]:
-    """`市委市政府` -> [市委, 市政府]; other names unchanged."""
+@lru_cache(maxsize=65536)  # (names recur across a corpus)
+def split_conjoined(name: str) -> tuple[str, ...]:
+    """`市委市政府` -> (市委, 市政府); other names unchanged."""
     m = _CONJOINED.match(name)
     if not m:
-        return [name]
-    return [m.group(1), *split_conjoined(m.group(2))]
+        return (name,)
+    return (m.group(1), *split_conjoined(m.group(2)))
 
 
 _ITEM = f"[{CJK_CLASS}A-Za-z]{{2,8}}?"
@@ -508,9 +509,18 @@ def company_lists(text: str) -> list[Mention]:
 _LOCAL_LEVELS = frozenset("省市县区乡镇村")  # before a national name: a local body's
 
 
+# what _named_bodies() finds: start, end, the name as written, (its full name, its kind)
+_NamedHit = tuple[int, int, str, tuple[str, str]]
+
+
 @cache
-def _national() -> Matcher[tuple[str, str]]:
-    return Matcher(lexicon.national_orgs())
+def _named_bodies() -> Matcher[tuple[str, str]]:
+    """The national bodies (name or alias -> (name, kind)) and the democratic parties
+    (full or short name -> (full name, "party")), looked for in one pass over a page."""
+    entries = dict(lexicon.national_orgs())
+    for name, aliases in lexicon.pairs("democratic_parties.tsv").items():
+        entries.update((a, (name, "party")) for a in (name, *aliases.split(",")) if a)
+    return Matcher(entries)
 
 
 def _breaks_at(text: str, end: int, name: str) -> bool:
@@ -520,12 +530,13 @@ def _breaks_at(text: str, end: int, name: str) -> bool:
     return bool(nxt) and nxt in _BREAKS and (not _BREAKS[nxt] or name[-1] in _BREAKS[nxt])
 
 
-def national_bodies(text: str) -> list[Mention]:
+def national_bodies(text: str, hits: list[_NamedHit]) -> list[Mention]:
     """National bodies named in `text` (the longest where names overlap), unless the
-    name goes on into another word (公安部门) or a level word makes it local."""
+    name goes on into another word (公安部门) or a level word makes it local. `hits`:
+    the national bodies among `_named_bodies().find(text)`."""
     return filter_spans([  # 全国人大常委会, not 全国人大 inside it
         Mention(s, e, word, "org", "national", kind=kind)
-        for s, e, word, (_, kind) in _national().find(text)
+        for s, e, word, (_, kind) in hits
         if not _breaks_at(text, e, word)
         and text[s - 1 : s] not in _LOCAL_LEVELS
         and (kind != "media" or _word_ends_at(text, s, e))  # 人民日报社: the paper's office
@@ -537,8 +548,9 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
     holding offset i: a name never crosses a sentence."""
     out: list[Mention] = []
     last_end = listed_end = -1
-    parties = _parties().find(text)
-    party_ends = [e for _, e, _, _ in parties]  # (the hits are ordered by their ends)
+    named = _named_bodies().find(text)  # (the hits are ordered by their ends)
+    parties = [h for h in named if h[3][1] == "party"]
+    party_ends = [e for _, e, _, _ in parties]
     suffixes = lexicon.org_suffixes()
     found = list(_suffix_re().finditer(text))
     for m, after in zip(found, [*found[1:], None]):
@@ -619,7 +631,7 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
                 out.append(Mention(pos, pos + len(part), part, "org", "org-suffix", kind=kind))
                 listed_end = pos + len(part)
             pos += len(part)
-    national = national_bodies(text)
+    national = national_bodies(text, [h for h in named if h[3][1] != "party"])
     spans = {(m.start, m.end) for m in national}
     extra = [
         *credited_media(text),
@@ -644,8 +656,10 @@ def extract_orgs(text: str, floor_of: list[int]) -> list[Mention]:
         if (m.start, m.end) not in spans and longest[m.end] == m.start
     ]
     # a list of companies (甲、乙等企业) where the grammar read the names: no second reading
-    taken = {i for m in out if m.rule == "org-suffix" for i in range(m.start, m.end)}
-    firms = [m for m in company_lists(text) if taken.isdisjoint(range(m.start, m.end))]
+    firms = company_lists(text)
+    if firms:  # (most pages list no companies)
+        taken = {i for m in out if m.rule == "org-suffix" for i in range(m.start, m.end)}
+        firms = [m for m in firms if taken.isdisjoint(range(m.start, m.end))]
     return out + extra + firms
 
 
@@ -764,23 +778,13 @@ def place_media(text: str) -> list[Mention]:
     return out
 
 
-@cache
-def _parties() -> Matcher[str]:
-    """The democratic parties by full and short name -> full name."""
-    entries: dict[str, str] = {}
-    for name, aliases in lexicon.pairs("democratic_parties.tsv").items():
-        entries[name] = name
-        entries.update((a, name) for a in aliases.split(",") if a)
-    return Matcher(entries)
-
-
 _MEMBER_WORDS = ("社员", "盟员", "党员", "会员", "成员", "中央委员会")
 
 
-def democratic_parties(text: str, hits: list[tuple[int, int, str, str]]) -> list[Mention]:
+def democratic_parties(text: str, hits: list[_NamedHit]) -> list[Mention]:
     """A democratic party named on its own (九三学社社员, 民盟、民建): its local committees
-    (民盟某市委) are read by the suffix grammar. `hits`: `_parties().find(text)`, which
-    the suffix grammar looks at too."""
+    (民盟某市委) are read by the suffix grammar. `hits`: the parties among
+    `_named_bodies().find(text)`, which the suffix grammar looks at too."""
     out = []
     for s, e, word, _ in hits:
         nxt = text[e : e + 1]
