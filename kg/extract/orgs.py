@@ -917,7 +917,7 @@ def brand_names(text: str, floor_of: list[int]) -> list[Mention]:
         if not (nxt in _ITEM_AFTER or text.startswith("项目", e)) or not _word_ends_at(text, s, e):
             continue
         floor = floor_of[s] if s < len(floor_of) else 0
-        if not _word_ends_at(text, max(floor, s - 4), s):
+        if not _word_ends_at(text, max(floor, s - 4), s) or re.compile(_TRADE_LIST).match(text, e):
             continue
         # the first start that leaves a brand: where the grammar starts the name (with or
         # without cutting at verbs: 丰禾肥业), or after a 和 that joins list items
@@ -936,8 +936,6 @@ def brand_names(text: str, floor_of: list[int]) -> list[Mention]:
         start = found
         before = text[start - 1 : start] if start > floor else ""
         prev = words(text[max(floor, start - 4) : start])[-1:] if start > floor else []
-        if re.compile(_TRADE_LIST).match(text, e):
-            continue
         if before in _ITEM_BEFORE or (prev and (prev[0] in bounds or tag(prev[0]) == "v")):
             out.append(Mention(start, e, text[start:e], "org", "brand", kind="firm"))
     return out
